@@ -1,0 +1,11 @@
+module github.com/seed-e6251c81/synqly
+
+go 1.26.8
+
+require (
+	github.com/evanphx/json-patch/v5 v5.9.11
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/stretchr/testify v1.12.1
+)
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect

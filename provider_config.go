@@ -1,0 +1,147 @@
+package synqly
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
+)
+
+// ProviderConfig is an integration's provider configuration: the provider
+// config id in Type (e.g. "ticketing_jira") and that provider's fields in
+// Config (e.g. *jira.Config). In JSON it is one object:
+//
+//	{"type": "ticketing_jira", "url": "https://example.atlassian.net",
+//	 "credential": {"type": "basic_id", "value": "<credential id>"}}
+//
+// Credentials in it are given inline ({"type": "basic", "username": ...,
+// "secret": ...}) or by reference; inline credentials are stored as Managed
+// credentials of the integration and replaced by references, so a stored or
+// returned configuration never holds a secret.
+type ProviderConfig struct {
+	// Type is the provider config id.
+	Type string
+	// Config holds the provider's fields. It is nil when the configuration
+	// was read from the store by a program that does not register the
+	// provider; such an integration can be read and deleted, not used.
+	Config providers.Config
+
+	raw json.RawMessage // the stored fields when Config is nil
+}
+
+// MarshalJSON writes {"type": Type, ...Config's fields}.
+func (p ProviderConfig) MarshalJSON() ([]byte, error) {
+	var body []byte
+	switch {
+	case p.Config != nil:
+		b, err := json.Marshal(p.Config)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	case len(p.raw) > 0:
+		body = p.raw
+	default:
+		body = []byte("{}")
+	}
+	typ, _ := json.Marshal(p.Type)
+	body = bytes.TrimSpace(body)
+	if len(body) < 2 || body[0] != '{' {
+		return nil, errs.New(errs.Internal, "provider config of %s does not encode as a JSON object", p.Type)
+	}
+	var out bytes.Buffer
+	out.WriteString(`{"type":`)
+	out.Write(typ)
+	if inner := bytes.TrimSpace(body[1 : len(body)-1]); len(inner) > 0 {
+		out.WriteByte(',')
+		out.Write(inner)
+	}
+	out.WriteByte('}')
+	return out.Bytes(), nil
+}
+
+// UnmarshalJSON reads the provider config id from "type" and decodes the
+// other fields into that provider's configuration, refusing unknown fields.
+// An unregistered provider is kept as raw fields (Config nil).
+func (p *ProviderConfig) UnmarshalJSON(b []byte) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
+		return errs.Invalid("provider_config", "provider_config must be a JSON object with a \"type\"")
+	}
+	var typ string
+	if err := json.Unmarshal(fields["type"], &typ); err != nil || typ == "" {
+		return errs.Invalid("provider_config.type", "provider_config.type must name a provider, such as \"ticketing_jira\"")
+	}
+	delete(fields, "type")
+	rest, _ := json.Marshal(fields)
+	*p = ProviderConfig{Type: typ}
+	prov, ok := providers.Lookup(typ)
+	if !ok {
+		p.raw = rest
+		return nil
+	}
+	cfg := prov.NewConfig()
+	dec := json.NewDecoder(bytes.NewReader(rest))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(cfg); err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) {
+			return prefixField("provider_config", e)
+		}
+		return errs.Invalid("provider_config", "provider_config for %s: %s", typ, jsonReason(err))
+	}
+	p.Config = cfg
+	return nil
+}
+
+// provider returns the registered provider of the configuration and checks
+// the configuration, or says why it cannot be used.
+func (p *ProviderConfig) provider() (providers.Provider, error) {
+	if p == nil || p.Type == "" {
+		return providers.Provider{}, errs.Invalid("provider_config", "provider_config is required: it names the provider and holds its settings")
+	}
+	prov, ok := providers.Lookup(p.Type)
+	if !ok {
+		return providers.Provider{}, errs.Invalid("provider_config.type",
+			"provider %q is not available in this program; import its package (github.com/seed-e6251c81/synqly/providers/all registers every provider). Available: %s",
+			clip(p.Type), strings.Join(providers.IDs(), ", "))
+	}
+	if p.Config == nil {
+		// Decoded before the provider was registered: decode again now.
+		var again ProviderConfig
+		b, _ := p.MarshalJSON()
+		if err := again.UnmarshalJSON(b); err != nil {
+			return prov, err
+		}
+		*p = again
+	}
+	if err := p.Config.Validate(); err != nil {
+		return prov, prefixField("provider_config", err)
+	}
+	return prov, nil
+}
+
+// prefixField puts a prefix before the field an errs.Error names.
+func prefixField(prefix string, err error) error {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		c := *e
+		if c.Field != "" {
+			c.Field = prefix + "." + c.Field
+		} else {
+			c.Field = prefix
+		}
+		return &c
+	}
+	return err
+}
+
+// allowed reports whether list (an integration point's allow-list) admits
+// provider id.
+func allowed(list []string, id string) bool {
+	return slices.Contains(list, "*") || slices.Contains(list, id)
+}

@@ -1,0 +1,13 @@
+// Package all registers every provider of this module. Import it for its
+// side effect:
+//
+//	import _ "github.com/seed-e6251c81/synqly/providers/all"
+package all
+
+import (
+	// Each import registers one provider.
+	_ "github.com/seed-e6251c81/synqly/providers/jira"
+	_ "github.com/seed-e6251c81/synqly/providers/mock"
+	_ "github.com/seed-e6251c81/synqly/providers/pagerduty"
+	_ "github.com/seed-e6251c81/synqly/providers/servicenow"
+)

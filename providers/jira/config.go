@@ -1,0 +1,58 @@
+// Package jira is the Atlassian Jira Cloud provider ("ticketing_jira") of the
+// ticketing connector. Import it for its side effect to make the provider
+// available:
+//
+//	import _ "github.com/seed-e6251c81/synqly/providers/jira"
+package jira
+
+import (
+	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/providers"
+)
+
+// ProviderID is the provider config id of Jira.
+const ProviderID = "ticketing_jira"
+
+// Config is the ticketing_jira provider configuration.
+type Config struct {
+	// Credential authenticates to Jira: basic (account e-mail + API token)
+	// or token (a bearer token).
+	Credential *credential.Ref `json:"credential"`
+	// URL is the site, e.g. https://example.atlassian.net.
+	URL string `json:"url"`
+	// CustomFieldMappings map Jira fields into tickets' custom_fields.
+	CustomFieldMappings []providers.CustomFieldMapping `json:"custom_field_mappings,omitempty"`
+	// DefaultIssueType is used when a new ticket names none.
+	DefaultIssueType string `json:"default_issue_type,omitempty"`
+	// DefaultProject is used when a new ticket names none.
+	DefaultProject string `json:"default_project,omitempty"`
+}
+
+// Validate implements providers.Config.
+func (c *Config) Validate() error {
+	if err := providers.RequireRef("credential", c.Credential != nil); err != nil {
+		return err
+	}
+	if err := providers.ValidateURL("url", c.URL); err != nil {
+		return err
+	}
+	return providers.ValidateMappings(c.CustomFieldMappings)
+}
+
+// CredentialRefs implements providers.Config.
+func (c *Config) CredentialRefs() map[string]*credential.Ref {
+	if c.Credential == nil {
+		return nil
+	}
+	return map[string]*credential.Ref{"credential": c.Credential}
+}
+
+func init() {
+	providers.Register(providers.Provider{
+		ID:              ProviderID,
+		Fullname:        "Atlassian Jira",
+		Category:        providers.Ticketing,
+		NewConfig:       func() providers.Config { return new(Config) },
+		CredentialTypes: []credential.Type{credential.TypeBasic, credential.TypeToken},
+	})
+}

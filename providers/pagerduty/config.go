@@ -1,0 +1,76 @@
+// Package pagerduty is the PagerDuty provider ("ticketing_pagerduty") of the
+// ticketing connector. Import it for its side effect to make the provider
+// available:
+//
+//	import _ "github.com/seed-e6251c81/synqly/providers/pagerduty"
+package pagerduty
+
+import (
+	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
+)
+
+// ProviderID is the provider config id of PagerDuty.
+const ProviderID = "ticketing_pagerduty"
+
+// Config is the ticketing_pagerduty provider configuration.
+type Config struct {
+	// Credential is a PagerDuty REST API token.
+	Credential *credential.Ref `json:"credential"`
+	// URL is the REST API base, normally https://api.pagerduty.com.
+	URL string `json:"url"`
+	// DefaultCreator is the e-mail sent in the From header when a request
+	// names no creator.
+	DefaultCreator string `json:"default_creator,omitempty"`
+	// DefaultProject is the service id used when a new ticket names none.
+	DefaultProject string `json:"default_project,omitempty"`
+}
+
+// Validate implements providers.Config.
+func (c *Config) Validate() error {
+	if err := providers.RequireRef("credential", c.Credential != nil); err != nil {
+		return err
+	}
+	if err := providers.ValidateURL("url", c.URL); err != nil {
+		return err
+	}
+	if c.DefaultCreator != "" && !looksLikeEmail(c.DefaultCreator) {
+		return errs.Invalid("default_creator", "default_creator must be an e-mail address (PagerDuty's From header)")
+	}
+	return nil
+}
+
+func looksLikeEmail(s string) bool {
+	at := -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '@':
+			if at >= 0 {
+				return false
+			}
+			at = i
+		case ' ', '\t', '\r', '\n', '<', '>':
+			return false
+		}
+	}
+	return at > 0 && at < len(s)-1
+}
+
+// CredentialRefs implements providers.Config.
+func (c *Config) CredentialRefs() map[string]*credential.Ref {
+	if c.Credential == nil {
+		return nil
+	}
+	return map[string]*credential.Ref{"credential": c.Credential}
+}
+
+func init() {
+	providers.Register(providers.Provider{
+		ID:              ProviderID,
+		Fullname:        "PagerDuty",
+		Category:        providers.Ticketing,
+		NewConfig:       func() providers.Config { return new(Config) },
+		CredentialTypes: []credential.Type{credential.TypeToken},
+	})
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"slices"
+
+	"github.com/seed-e6251c81/synqly/filter"
+)
+
+// The enums of the stored documents (reference/synqly-model.md).
+var (
+	environments = []string{"test", "prod"}
+	categories   = []string{
+		"appsec", "assets", "chat", "cloudsecurity", "custom", "edr", "emailsecurity",
+		"endpointmanagement", "identity", "incidentresponse", "notifications", "siem",
+		"sink", "storage", "ticketing", "vulnerabilities",
+	}
+	ownerTypes      = []string{"account", "integration", "integration_point", "organization_webhook"}
+	managedValues   = []string{"Managed", "Unmanaged"}
+	credentialTypes = []string{"aws", "aws_role", "token", "basic", "secret", "o_auth_client", "tls_certificate"}
+	operations      = []string{"create", "update", "patch", "delete", "rotate_key"}
+	resourceTypes   = []string{"account", "integration_point", "integration", "credential", "key"}
+	outcomes        = []string{"success", "failure"}
+)
+
+// spec describes one extracted column and the query field over it.
+type spec struct {
+	col Column
+	// enum lists the values the query field accepts (none: any).
+	enum []string
+	// hidden columns are stored but not queryable.
+	hidden bool
+}
+
+func str(name string) spec { return spec{col: Column{Name: name, Path: name, Type: filter.String}} }
+
+func nullStr(name string) spec {
+	return spec{col: Column{Name: name, Path: name, Type: filter.String, Nullable: true}}
+}
+
+func enum(name string, values []string) spec {
+	return spec{col: Column{Name: name, Path: name, Type: filter.String}, enum: values}
+}
+
+func tm(name string) spec { return spec{col: Column{Name: name, Path: name, Type: filter.Time}} }
+
+func nullTime(name string) spec {
+	return spec{col: Column{Name: name, Path: name, Type: filter.Time, Nullable: true}}
+}
+
+// tables holds every Kind's Table, built once at init.
+var tables = map[Kind]*Table{}
+
+// byName orders by name, then id.
+var byName = []filter.OrderTerm{{Field: "name", Dir: filter.Asc}}
+
+func init() {
+	account := newTable(Accounts, "account", true, false, byName, nil,
+		str("name"), str("fullname"), enum("environment", environments),
+		tm("created_at"), tm("updated_at"),
+		// account_id is the account's own id, so that a List confined to
+		// an account works the same for every kind.
+		spec{col: Column{Name: "account_id", Path: "id", Type: filter.String}, hidden: true},
+	)
+	point := newTable(IntegrationPoints, "integration point", true, false, byName, nil,
+		str("name"), str("fullname"), str("description"), enum("connector", categories),
+		tm("created_at"), tm("updated_at"),
+		// Integration points belong to the organization: the column exists
+		// so account confinement works uniformly, and stays NULL.
+		spec{col: Column{Name: "account_id", Path: "account_id", Type: filter.String, Nullable: true}, hidden: true},
+	)
+	relations := []relation{
+		{
+			rel: filter.Relation{
+				Name:    "account",
+				Aliases: []string{"accounts"},
+				Join:    "LEFT JOIN accounts account ON account.id = t.account_id",
+			},
+			of:     account,
+			fields: []string{"id", "name", "fullname", "environment", "created_at", "updated_at"},
+		},
+		{
+			rel: filter.Relation{
+				Name:    "integration_point",
+				Aliases: []string{"integration_points"},
+				Join:    "LEFT JOIN integration_points integration_point ON integration_point.id = t.integration_point_id",
+			},
+			of:     point,
+			fields: []string{"id", "name", "fullname", "connector", "created_at", "updated_at"},
+		},
+	}
+	newTable(Integrations, "integration", true, false, byName, relations,
+		str("name"), str("fullname"), str("account_id"), enum("category", categories),
+		str("provider_type"), str("provider_fullname"), nullStr("integration_point_id"),
+		tm("created_at"), tm("updated_at"),
+	)
+	newTable(Credentials, "credential", true, true, byName, nil,
+		str("name"), str("fullname"), enum("owner_type", ownerTypes),
+		nullStr("account_id"), nullStr("integration_id"), nullStr("integration_point_id"),
+		nullStr("organization_webhook_id"), enum("managed", managedValues), nullTime("expires"),
+		spec{col: Column{Name: "config_type", Path: "config.type", Type: filter.String, Nullable: true}, enum: credentialTypes},
+		tm("created_at"), tm("updated_at"),
+	)
+	newTable(AuditEvents, "audit event", false, false,
+		[]filter.OrderTerm{{Field: "created_at", Dir: filter.Asc}}, nil,
+		tm("created_at"), str("actor"), enum("operation", operations),
+		enum("resource_type", resourceTypes), str("resource_id"), nullStr("account_id"),
+		enum("outcome", outcomes),
+	)
+}
+
+// relation is a filter.Relation, the table it joins and which of that
+// table's fields it makes queryable.
+type relation struct {
+	rel    filter.Relation
+	of     *Table
+	fields []string
+}
+
+// newTable builds and registers the Table of kind from its column specs. The
+// table's query fields are id plus every column that is not hidden, named by
+// its JSON path; each relation adds the fields it lists of the related table,
+// prefixed with the relation's name and nullable since the join may find
+// nothing.
+func newTable(kind Kind, noun string, named, sealed bool, order []filter.OrderTerm, rels []relation, specs ...spec) *Table {
+	t := &Table{Kind: kind, Name: string(kind), Noun: noun, Named: named, Sealed: sealed}
+	fs := &filter.FieldSet{
+		Resource:     string(kind),
+		DefaultOrder: order,
+		Tiebreak:     "id",
+		DefaultLimit: filter.DefaultLimit,
+		MaxLimit:     filter.MaxLimit,
+	}
+	fs.Fields = append(fs.Fields, filter.Field{Name: "id", Type: filter.String, Column: "t.id", Orderable: true})
+	for _, s := range specs {
+		t.Columns = append(t.Columns, s.col)
+		if s.hidden {
+			continue
+		}
+		fs.Fields = append(fs.Fields, filter.Field{
+			Name:      s.col.Path,
+			Type:      s.col.Type,
+			Enum:      s.enum,
+			Column:    "t." + s.col.Name,
+			Nullable:  s.col.Nullable,
+			Orderable: true,
+		})
+	}
+	for _, r := range rels {
+		fs.Relations = append(fs.Relations, r.rel)
+		for _, f := range r.of.Fields.Fields {
+			if !slices.Contains(r.fields, f.Name) {
+				continue
+			}
+			f.Name = r.rel.Name + "." + f.Name
+			f.Column = r.rel.Name + "." + f.Column[len("t."):]
+			f.Join = r.rel.Name
+			f.Nullable = true
+			fs.Fields = append(fs.Fields, f)
+		}
+	}
+	t.Fields = fs
+	tables[kind] = t
+	return t
+}

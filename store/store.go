@@ -1,0 +1,129 @@
+// Package store defines the persistence interface a synqly.Client is given,
+// and the schema of the management resources shared by every engine.
+//
+// A Store keeps objects: a JSON document plus the few things the library needs
+// the engine to enforce (identity, name uniqueness within a scope, a version for
+// optimistic concurrency, and for credentials a sealed secret). Engines index
+// the document fields listed in the Schema so the query language (package
+// filter) runs as parameterized SQL. Implementations: store/sqlite (default)
+// and, later, store/postgres. Every implementation must pass the conformance
+// suite in store/storetest.
+//
+// The store never sees a plaintext secret: the root package seals credential
+// secrets before they reach Object.Sealed.
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/seed-e6251c81/synqly/filter"
+)
+
+// Kind names a stored resource.
+type Kind string
+
+// The stored resources.
+const (
+	Accounts          Kind = "accounts"
+	IntegrationPoints Kind = "integration_points"
+	Integrations      Kind = "integrations"
+	Credentials       Kind = "credentials"
+	AuditEvents       Kind = "audit_events"
+)
+
+// Kinds lists every Kind, in dependency order (owners before what they own).
+var Kinds = []Kind{Accounts, IntegrationPoints, Integrations, Credentials, AuditEvents}
+
+// Object is one stored object.
+type Object struct {
+	// Kind is the resource the object belongs to.
+	Kind Kind
+	// ID is the object's unique id (set by the library, never by users).
+	ID string
+	// Scope is the uniqueness scope of the document's "name": "" for
+	// organization-level objects (accounts, integration points), the account
+	// id for integrations, the owner id for credentials. Names are unique
+	// case-insensitively within (Kind, Scope). Audit events have no name.
+	Scope string
+	// Version is 1 after Insert and grows by one with each Replace. Replace
+	// succeeds only if it equals the stored version.
+	Version int64
+	// Doc is the object's JSON document as the library's model marshals it.
+	// It never holds a secret.
+	Doc json.RawMessage
+	// Sealed is the sealed secret of a credential (nil for other kinds), and
+	// KeyID names the key that sealed it.
+	Sealed []byte
+	KeyID  string
+	// Expanded holds the documents of expanded relations by relation name
+	// ("account", "integration_point"); filled by List only when the query
+	// expands them and the related object exists.
+	Expanded map[string]json.RawMessage
+}
+
+// ListRequest selects objects of one kind.
+type ListRequest struct {
+	Kind Kind
+	// Query is the caller's query bound against Schema(Kind).Fields.
+	Query *filter.Bound
+	// AccountID, when not empty, confines the list to objects whose
+	// account_id equals it (account scope).
+	AccountID string
+	// Scope, when not empty, confines the list to objects with this Scope
+	// (an owner's credentials, an account's integrations).
+	Scope string
+}
+
+// Page is one page of a List.
+type Page struct {
+	Objects []*Object
+	// Next is an opaque cursor designating the last object of this page, to
+	// pass as start_after for the next page; "" when there are no more.
+	Next string
+}
+
+// Reader reads objects.
+type Reader interface {
+	// Get returns the object, or an errs.NotFound error.
+	Get(ctx context.Context, kind Kind, id string) (*Object, error)
+	// List returns one page of objects matching req, in the query's order.
+	// Query.StartAfter is either a Next cursor or a name; a name resolves to
+	// the object of that name within req's AccountID/Scope (an invalid-query
+	// error if there is none or if several match) and the page starts after
+	// its full sort key, so paging is exact under any order.
+	List(ctx context.Context, req ListRequest) (*Page, error)
+}
+
+// Tx is a read-write transaction. Everything done through it becomes visible
+// at once when the function given to Store.Update returns nil, or not at all.
+type Tx interface {
+	Reader
+	// Insert stores a new object with Version 1 (the stored Version is
+	// written back to obj). A duplicate id or a duplicate name in (Kind,
+	// Scope) is an errs.Conflict error.
+	Insert(ctx context.Context, obj *Object) error
+	// Replace overwrites an object whose stored Version equals obj.Version,
+	// and increments obj.Version. A stale version or a duplicate name is an
+	// errs.Conflict error; a missing object is errs.NotFound.
+	Replace(ctx context.Context, obj *Object) error
+	// Delete removes an object; a missing object is errs.NotFound.
+	Delete(ctx context.Context, kind Kind, id string) error
+	// DeleteWhere removes every object of kind whose column (a Schema column,
+	// e.g. "account_id" or "scope") equals value, and returns their ids.
+	DeleteWhere(ctx context.Context, kind Kind, column, value string) ([]string, error)
+	// ForEach calls fn for every object of kind, in id order; fn may Replace
+	// the object it is given.
+	ForEach(ctx context.Context, kind Kind, fn func(*Object) error) error
+}
+
+// Store is a persistent object store. Implementations are safe for concurrent
+// use.
+type Store interface {
+	Reader
+	// Update runs fn in a read-write transaction. If fn returns an error or
+	// panics, nothing it did is kept and the error is returned as is.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// Close releases the store's resources.
+	Close() error
+}

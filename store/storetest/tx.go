@@ -1,0 +1,146 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/store"
+)
+
+// testUpdateRollback checks that an Update whose function fails keeps
+// nothing and returns the function's error as is.
+func testUpdateRollback(t *testing.T, s store.Store) {
+	insert(t, s, account(t, "acc1", "acme"))
+	fail := errors.New("fail")
+	err := update(s, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.Insert(ctx, account(t, "acc2", "bravo")); err != nil {
+			return err
+		}
+		a := get(t, s, store.Accounts, "acc1")
+		if err := tx.Replace(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.Delete(ctx, store.Accounts, "acc2"); err != nil {
+			return err
+		}
+		if err := tx.Insert(ctx, account(t, "acc3", "charlie")); err != nil {
+			return err
+		}
+		return fail
+	})
+	if err != fail {
+		t.Fatalf("Update returned %v, want the function's error as is", err)
+	}
+	assertOnlyAcc1(t, s)
+}
+
+// testUpdatePanic checks that an Update whose function panics keeps nothing,
+// lets the panic go on, and leaves the store usable.
+func testUpdatePanic(t *testing.T, s store.Store) {
+	insert(t, s, account(t, "acc1", "acme"))
+	var tx2 store.Tx
+	got := func() (p any) {
+		defer func() { p = recover() }()
+		_ = update(s, func(ctx context.Context, tx store.Tx) error {
+			tx2 = tx
+			if err := tx.Insert(ctx, account(t, "acc2", "bravo")); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+		return nil
+	}()
+	if got != "boom" {
+		t.Fatalf("recovered %v, want the function's panic", got)
+	}
+	assertOnlyAcc1(t, s)
+	// The store still works, and the ended transaction refuses use.
+	insert(t, s, account(t, "acc4", "delta"))
+	if err := tx2.Insert(context.Background(), account(t, "acc5", "echo")); err == nil {
+		t.Fatal("an ended transaction accepted an Insert")
+	}
+	if _, err := tx2.Get(context.Background(), store.Accounts, "acc1"); err == nil {
+		t.Fatal("an ended transaction accepted a Get")
+	}
+}
+
+// assertOnlyAcc1 checks that acc1 is the only account and is unchanged.
+func assertOnlyAcc1(t *testing.T, s store.Store) {
+	t.Helper()
+	page := list(t, s, store.ListRequest{Kind: store.Accounts, Query: bind(t, store.Accounts, everything())})
+	sameIDs(t, ids(page.Objects), []string{"acc1"}, "accounts after a failed Update")
+	if v := get(t, s, store.Accounts, "acc1").Version; v != 1 {
+		t.Fatalf("a failed Update kept a Replace: version %d", v)
+	}
+}
+
+// testTxSeesOwnWrites checks reads inside a transaction.
+func testTxSeesOwnWrites(t *testing.T, s store.Store) {
+	err := update(s, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.Insert(ctx, account(t, "acc1", "acme")); err != nil {
+			return err
+		}
+		if _, err := tx.Get(ctx, store.Accounts, "acc1"); err != nil {
+			return fmt.Errorf("get own insert: %w", err)
+		}
+		page, err := tx.List(ctx, store.ListRequest{Kind: store.Accounts, Query: bind(t, store.Accounts, everything())})
+		if err != nil {
+			return err
+		}
+		if len(page.Objects) != 1 {
+			return fmt.Errorf("list in tx: %d objects, want 1", len(page.Objects))
+		}
+		if err := tx.Delete(ctx, store.Accounts, "acc1"); err != nil {
+			return err
+		}
+		_, err = tx.Get(ctx, store.Accounts, "acc1")
+		if errs.CodeOf(err) != errs.NotFound {
+			return fmt.Errorf("get own delete: %v", err)
+		}
+		return tx.Insert(ctx, account(t, "acc1", "acme"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get(t, s, store.Accounts, "acc1")
+}
+
+// testConcurrentWriters runs writers in parallel; every write must land.
+func testConcurrentWriters(t *testing.T, s store.Store) {
+	const writers, each = 8, 50
+	var wg sync.WaitGroup
+	errc := make(chan error, writers)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				id := fmt.Sprintf("w%d-%03d", w, i)
+				err := update(s, func(ctx context.Context, tx store.Tx) error {
+					return tx.Insert(ctx, account(t, id, id))
+				})
+				if err != nil {
+					errc <- fmt.Errorf("writer %d insert %d: %w", w, i, err)
+					return
+				}
+				if i%10 == 0 {
+					if _, err := s.Get(context.Background(), store.Accounts, id); err != nil {
+						errc <- fmt.Errorf("writer %d read back %d: %w", w, i, err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	got := listAll(t, s, store.ListRequest{Kind: store.Accounts}, everything())
+	if len(got) != writers*each {
+		t.Fatalf("%d accounts after concurrent inserts, want %d", len(got), writers*each)
+	}
+}
