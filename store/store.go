@@ -65,7 +65,8 @@ type Object struct {
 // ListRequest selects objects of one kind.
 type ListRequest struct {
 	Kind Kind
-	// Query is the caller's query bound against Schema(Kind).Fields.
+	// Query is the caller's query bound against Fields(Kind); nil lists
+	// in the default order with the default limit.
 	Query *filter.Bound
 	// AccountID, when not empty, confines the list to objects whose
 	// account_id equals it (account scope).
