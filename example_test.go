@@ -132,7 +132,7 @@ func ExampleAccountsService_Patch() {
 	// Output:
 	// true
 	// Acme Inc [gold]
-	// invalid_input: id cannot be changed: it is set by the library
+	// invalid_input: id is read-only and cannot be patched
 }
 
 func ExampleAuditService_List() {

@@ -81,6 +81,14 @@ type Provider struct {
 	// CredentialTypes lists the credential types the provider accepts in its
 	// credential references; empty when it needs none.
 	CredentialTypes []credential.Type
+	// Open builds the provider's connector driver; nil for a provider whose
+	// configuration is known but that has no driver in this module (its
+	// integrations can be managed, and connecting to them is an
+	// errs.ErrUnsupported error).
+	Open Opener
+	// Operations lists the connector operations the driver supports, for
+	// capability listings; the driver's own Capabilities are authoritative.
+	Operations []string
 }
 
 // Accepts reports whether the provider accepts credentials of type t.

@@ -1,0 +1,102 @@
+package httpx
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/seed-e6251c81/synqly/errs"
+)
+
+// Auth authorizes requests. Its secrets are redacted from every error the
+// Client returns.
+type Auth interface {
+	// Authorize sets the request's credentials.
+	Authorize(ctx context.Context, req *http.Request) error
+	// Secrets returns the values to redact from errors and logs.
+	Secrets() []string
+}
+
+// None is an Auth that adds nothing.
+var None Auth = noAuth{}
+
+type noAuth struct{}
+
+func (noAuth) Authorize(context.Context, *http.Request) error { return nil }
+func (noAuth) Secrets() []string                              { return nil }
+
+// Basic returns HTTP basic authentication (e.g. Jira's e-mail + API token).
+func Basic(user, secret string) Auth { return basicAuth{user, secret} }
+
+type basicAuth struct{ user, secret string }
+
+func (a basicAuth) Authorize(_ context.Context, r *http.Request) error {
+	r.SetBasicAuth(a.user, a.secret)
+	return nil
+}
+
+func (a basicAuth) Secrets() []string {
+	return []string{a.secret, base64.StdEncoding.EncodeToString([]byte(a.user + ":" + a.secret))}
+}
+
+// Bearer returns "Authorization: Bearer <token>".
+func Bearer(token string) Auth { return Header("Authorization", "Bearer "+token, token) }
+
+// Header returns an Auth that sets one header; secret is the part of value
+// to redact (e.g. PagerDuty's "Token token=<secret>").
+func Header(name, value, secret string) Auth { return headerAuth{name, value, secret} }
+
+type headerAuth struct{ name, value, secret string }
+
+func (a headerAuth) Authorize(_ context.Context, r *http.Request) error {
+	r.Header.Set(a.name, a.value)
+	return nil
+}
+
+func (a headerAuth) Secrets() []string { return []string{a.secret, a.value} }
+
+// OAuthClientCredentials returns OAuth 2.0 client-credentials authentication:
+// tokens are fetched from cfg.TokenURL with hc (nil: http.DefaultClient),
+// cached, and refreshed before they expire.
+func OAuthClientCredentials(cfg clientcredentials.Config, hc *http.Client) Auth {
+	ctx := context.Background()
+	if hc != nil {
+		ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
+	}
+	return &oauthAuth{ts: cfg.TokenSource(ctx), secret: cfg.ClientSecret}
+}
+
+type oauthAuth struct {
+	ts     oauth2.TokenSource
+	secret string
+}
+
+func (a *oauthAuth) Authorize(ctx context.Context, r *http.Request) error {
+	tok, err := a.ts.Token()
+	if err != nil {
+		var re *oauth2.RetrieveError
+		status := 0
+		if errors.As(err, &re) && re.Response != nil {
+			status = re.Response.StatusCode
+		}
+		if ctx.Err() != nil {
+			return &errs.Error{Code: errs.Provider, Message: "fetching an OAuth token: " + ctx.Err().Error(), Cause: ctx.Err()}
+		}
+		return &errs.Error{Code: errs.Unauthorized, Status: status,
+			Message: "the OAuth token endpoint refused the client credentials (check client_id, client_secret and token_url)"}
+	}
+	tok.SetAuthHeader(r)
+	return nil
+}
+
+func (a *oauthAuth) Secrets() []string {
+	s := []string{a.secret}
+	if tok, err := a.ts.Token(); err == nil {
+		s = append(s, tok.AccessToken)
+	}
+	return s
+}

@@ -1,0 +1,409 @@
+// Package httpx is the HTTP plumbing every provider driver shares: bounded
+// retries with exponential backoff and jitter (go-retryablehttp), Retry-After
+// honoured on 429 and 503, no retry of non-idempotent requests unless the
+// caller marks them safe, a per-call deadline, a response size cap, an
+// injectable *http.Client, and vendor errors mapped to the typed errors of
+// package errs with the vendor's status and a redacted snippet of its body.
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/seed-e6251c81/synqly/errs"
+)
+
+// Options configure a Client. Zero values take the defaults.
+type Options struct {
+	// HTTPClient is the underlying client: transport, proxy, TLS settings
+	// (default: a pooled client with sane timeouts).
+	HTTPClient *http.Client
+	// MaxRetries bounds the retries of one call (default 3; -1 for none).
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the backoff (defaults 250ms, 10s).
+	// A Retry-After longer than RetryWaitMax is not waited for: the call
+	// fails with errs.RateLimited and the wait in Error.RetryAfter.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// Timeout bounds a call whose context has no deadline (default 60s).
+	Timeout time.Duration
+	// MaxResponseBytes caps a response body (default 32 MiB).
+	MaxResponseBytes int64
+	// Logger receives a debug line per attempt: method, path, status,
+	// attempt, duration. Never headers or bodies.
+	Logger *slog.Logger
+	// UserAgent is sent with every request.
+	UserAgent string
+	// Vendor names the vendor in error messages (e.g. "jira").
+	Vendor string
+}
+
+// Client calls one vendor's API.
+type Client struct {
+	base   *url.URL
+	auth   Auth
+	rc     *retryablehttp.Client
+	opts   Options
+	logger *slog.Logger
+}
+
+// New returns a client for the API at baseURL (absolute http or https).
+func New(baseURL string, auth Auth, opts Options) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errs.Invalid("url", "the provider url must be an absolute http(s) URL")
+	}
+	if auth == nil {
+		auth = None
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = cleanhttp.DefaultPooledClient()
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = 3
+	} else if opts.MaxRetries < 0 {
+		opts.MaxRetries = 0
+	}
+	if opts.RetryWaitMin <= 0 {
+		opts.RetryWaitMin = 250 * time.Millisecond
+	}
+	if opts.RetryWaitMax <= 0 {
+		opts.RetryWaitMax = 10 * time.Second
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 60 * time.Second
+	}
+	if opts.MaxResponseBytes <= 0 {
+		opts.MaxResponseBytes = 32 << 20
+	}
+	if opts.Vendor == "" {
+		opts.Vendor = u.Host
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "synqly-go"
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{base: u, auth: auth, opts: opts, logger: logger}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:     opts.HTTPClient,
+		RetryWaitMin:   opts.RetryWaitMin,
+		RetryWaitMax:   opts.RetryWaitMax,
+		RetryMax:       opts.MaxRetries,
+		CheckRetry:     c.checkRetry,
+		Backoff:        backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: countAttempts,
+	}
+	return c, nil
+}
+
+// BaseURL returns the API's base URL.
+func (c *Client) BaseURL() *url.URL { u := *c.base; return &u }
+
+// Request is one API call.
+type Request struct {
+	Method string
+	// Path is appended to the base URL's path; escape user-supplied
+	// segments with url.PathEscape.
+	Path  string
+	Query url.Values
+	// JSON, when not nil, is sent as the JSON body.
+	JSON any
+	// Body and ContentType send a raw body (e.g. multipart) instead.
+	Body        []byte
+	ContentType string
+	Header      http.Header
+	// Idempotent marks a POST or PATCH the vendor makes safe to retry.
+	// GET, HEAD, PUT, DELETE and OPTIONS are always retried.
+	Idempotent bool
+}
+
+// Response is a successful response (2xx), its body read in full.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+type (
+	idempotentKey struct{}
+	attemptKey    struct{}
+)
+
+// Do sends r, retrying as the Options say, and returns the response of a
+// 2xx status; any other outcome is an *errs.Error.
+func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
+		defer cancel()
+	}
+	u := *c.base
+	u.Path = c.base.Path + r.Path
+	u.RawPath = ""
+	if strings.Contains(r.Path, "%") {
+		u.RawPath = c.base.EscapedPath() + r.Path
+	}
+	if len(r.Query) > 0 {
+		u.RawQuery = r.Query.Encode()
+	}
+	var body []byte
+	ctype := r.ContentType
+	if r.JSON != nil {
+		b, err := json.Marshal(r.JSON)
+		if err != nil {
+			return nil, errs.Wrap(errs.Internal, err, "%s: encoding the request", c.opts.Vendor)
+		}
+		body, ctype = b, "application/json"
+	} else if r.Body != nil {
+		body = r.Body
+	}
+	idem := r.Idempotent
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		idem = true
+	}
+	ctx = context.WithValue(ctx, idempotentKey{}, idem)
+	var rb any
+	if body != nil {
+		rb = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u.String(), rb)
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, err, "%s: building the request", c.opts.Vendor)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	if err := c.auth.Authorize(ctx, req.Request); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	attempt := 0
+	req.Request = req.Request.WithContext(context.WithValue(ctx, attemptKey{}, &attempt))
+	resp, err := c.rc.Do(req)
+	if err != nil {
+		return nil, c.transportError(ctx, r, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "provider call", slog.String("vendor", c.opts.Vendor),
+		slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("status", resp.StatusCode),
+		slog.Int("attempts", attempt), slog.Duration("duration", time.Since(start)))
+	if err != nil {
+		return nil, c.transportError(ctx, r, err)
+	}
+	if int64(len(data)) > c.opts.MaxResponseBytes {
+		return nil, &errs.Error{Code: errs.Provider, Status: resp.StatusCode,
+			Message: fmt.Sprintf("%s: %s %s: the response exceeds the %d-byte limit", c.opts.Vendor, r.Method, r.Path, c.opts.MaxResponseBytes)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, c.statusError(r, resp, data)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+}
+
+// countAttempts records the attempt number in the request's counter.
+func countAttempts(_ retryablehttp.Logger, r *http.Request, n int) {
+	if p, ok := r.Context().Value(attemptKey{}).(*int); ok {
+		*p = n + 1
+	}
+}
+
+// JSON sends r and decodes the JSON response body into out (unless out is
+// nil or the body is empty).
+func (c *Client) JSON(ctx context.Context, r Request, out any) (*Response, error) {
+	resp, err := c.Do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			return resp, &errs.Error{Code: errs.Provider, Status: resp.Status,
+				Message: fmt.Sprintf("%s: %s %s: the response is not the JSON the API documents", c.opts.Vendor, r.Method, r.Path)}
+		}
+	}
+	return resp, nil
+}
+
+// checkRetry retries transport errors and 429/5xx of idempotent requests,
+// 429 of any request (the vendor did not process it), and never past a
+// Retry-After longer than RetryWaitMax.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	idem, _ := ctx.Value(idempotentKey{}).(bool)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) && (strings.Contains(ue.Error(), "unsupported protocol scheme") || strings.Contains(ue.Error(), "stopped after")) {
+			return false, nil
+		}
+		return idem, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		if ra, ok := retryAfter(resp); ok && ra > c.opts.RetryWaitMax {
+			return false, nil
+		}
+		return true, nil
+	case http.StatusServiceUnavailable:
+		if ra, ok := retryAfter(resp); ok && ra > c.opts.RetryWaitMax {
+			return false, nil
+		}
+		return idem, nil
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return idem, nil
+	}
+	return false, nil
+}
+
+// backoff waits Retry-After on 429 and 503 when the vendor sends one, and
+// otherwise an exponential wait with full jitter.
+func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if ra, ok := retryAfter(resp); ok {
+			return min2(ra, max)
+		}
+	}
+	ceiling := min << min2(attempt, 30)
+	if ceiling <= 0 || ceiling > max {
+		ceiling = max
+	}
+	return min + rand.N(ceiling-min+1)
+}
+
+func min2[T int | time.Duration](a, b T) T {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date.
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	v := resp.Header.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
+	}
+	return 0, false
+}
+
+// transportError reports a failure to get a response at all.
+func (c *Client) transportError(ctx context.Context, r Request, err error) error {
+	msg := fmt.Sprintf("%s: %s %s: ", c.opts.Vendor, r.Method, r.Path)
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return &errs.Error{Code: errs.Provider, Message: msg + "gave up: " + ctxErr.Error(), Cause: ctxErr}
+	}
+	return &errs.Error{Code: errs.Provider, Message: msg + c.redact(errMessage(err)), Cause: errors.Unwrap(err)}
+}
+
+// errMessage returns a transport error's text without the URL's query.
+func errMessage(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + ": " + ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// statusError maps a vendor's non-2xx status to a typed error.
+func (c *Client) statusError(r Request, resp *http.Response, body []byte) error {
+	e := &errs.Error{Status: resp.StatusCode}
+	switch s := resp.StatusCode; {
+	case s == http.StatusUnauthorized:
+		e.Code = errs.Unauthorized
+	case s == http.StatusForbidden:
+		e.Code = errs.Forbidden
+	case s == http.StatusNotFound || s == http.StatusGone:
+		e.Code = errs.NotFound
+	case s == http.StatusConflict || s == http.StatusPreconditionFailed:
+		e.Code = errs.Conflict
+	case s == http.StatusTooManyRequests:
+		e.Code = errs.RateLimited
+		if ra, ok := retryAfter(resp); ok {
+			e.RetryAfter = ra
+		}
+	case s == http.StatusBadRequest || s == http.StatusUnprocessableEntity || s == http.StatusRequestEntityTooLarge:
+		e.Code = errs.InvalidInput
+	case s == http.StatusNotImplemented:
+		e.Code = errs.Unsupported
+	default:
+		e.Code = errs.Provider
+	}
+	e.Message = fmt.Sprintf("%s: %s %s: HTTP %d", c.opts.Vendor, r.Method, r.Path, resp.StatusCode)
+	if snip := c.Snippet(body); snip != "" {
+		e.Message += ": " + snip
+	}
+	return e
+}
+
+// secretFields matches JSON members whose values are secrets.
+var secretFields = regexp.MustCompile(`(?i)("(?:[a-z_]*token|password|secret|client_secret|api_key|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+
+// Snippet returns the first 300 bytes of a vendor body, printable, with the
+// client's secrets and secret-looking JSON members redacted.
+func (c *Client) Snippet(body []byte) string {
+	const max = 300
+	s := string(body)
+	if len(s) > 4096 {
+		s = s[:4096]
+	}
+	s = c.redact(s)
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\uFFFD' {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "") + "…"
+	}
+	return s
+}
+
+func (c *Client) redact(s string) string {
+	for _, sec := range c.auth.Secrets() {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	return secretFields.ReplaceAllString(s, `$1"[REDACTED]"`)
+}
