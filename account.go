@@ -148,6 +148,9 @@ func (s *AccountsService) Delete(ctx context.Context, id string) error {
 		if _, err := tx.DeleteWhere(ctx, store.Credentials, "account_id", id); err != nil {
 			return err
 		}
+		if _, err := tx.DeleteWhere(ctx, store.ProviderState, "account_id", id); err != nil {
+			return err
+		}
 		if _, err := tx.DeleteWhere(ctx, store.Integrations, "account_id", id); err != nil {
 			return err
 		}

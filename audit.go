@@ -123,6 +123,7 @@ func (c *Client) mutate(ctx context.Context, ch *change, fn func(tx store.Tx) er
 		}
 		return err
 	}
+	c.drivers.invalidate() // cached connector drivers revalidate against the store
 	c.log.LogAttrs(ctx, slog.LevelDebug, "synqly: change", slog.String("op", string(ch.op)),
 		slog.String("resource_type", ch.resourceType), slog.String("resource_id", ch.resourceID))
 	return nil

@@ -166,6 +166,9 @@ func (s *IntegrationsService) Delete(ctx context.Context, accountID, id string) 
 		if _, err := tx.DeleteWhere(ctx, store.Credentials, "scope", id); err != nil {
 			return err
 		}
+		if _, err := tx.DeleteWhere(ctx, store.ProviderState, "scope", id); err != nil {
+			return err
+		}
 		return tx.Delete(ctx, store.Integrations, id)
 	})
 }

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +91,8 @@ type options struct {
 	now     func() time.Time
 	newID   func() string
 	hasKeys bool
+
+	httpClient *http.Client
 }
 
 // WithStore makes the client keep its objects in s instead of the embedded
@@ -152,6 +155,9 @@ type Client struct {
 	log       *slog.Logger
 	now       func() time.Time
 	newID     func() string
+
+	httpClient *http.Client
+	drivers    driverCache
 }
 
 // Open returns a client. With no options it opens (creating if needed) the
@@ -173,7 +179,7 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.newID == nil {
 		o.newID = ids.New
 	}
-	c := &Client{log: o.logger, now: func() time.Time { return o.now().UTC() }, newID: o.newID}
+	c := &Client{log: o.logger, now: func() time.Time { return o.now().UTC() }, newID: o.newID, httpClient: o.httpClient}
 
 	if o.store == nil {
 		path := o.dbPath
@@ -223,6 +229,7 @@ func (c *Client) Close() error {
 	if c == nil {
 		return nil
 	}
+	c.drivers.closeAll()
 	return c.closeStore()
 }
 

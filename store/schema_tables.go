@@ -106,6 +106,12 @@ func init() {
 		enum("resource_type", resourceTypes), str("resource_id"), nullStr("account_id"),
 		enum("outcome", outcomes),
 	)
+	// Provider state: the id is "<integration id>/<key>", so ordering and
+	// ranges over ids page through one integration's keys in key order.
+	newTable(ProviderState, "provider state entry", false, false,
+		[]filter.OrderTerm{{Field: "id", Dir: filter.Asc}}, nil,
+		str("key"), nullStr("account_id"),
+	)
 }
 
 // relation is a filter.Relation, the table it joins and which of that

@@ -16,7 +16,7 @@ func TestTables(t *testing.T) {
 		if tb.Kind != k || tb.Fields != Fields(k) || tb.Noun == "" {
 			t.Errorf("%s: inconsistent table %+v", k, tb)
 		}
-		if tb.Named != (k != AuditEvents) || tb.Sealed != (k == Credentials) {
+		if tb.Named != (k != AuditEvents && k != ProviderState) || tb.Sealed != (k == Credentials) {
 			t.Errorf("%s: Named %v Sealed %v", k, tb.Named, tb.Sealed)
 		}
 		if tb.Named && tb.Columns[0].Name != "name" {

@@ -30,10 +30,13 @@ const (
 	Integrations      Kind = "integrations"
 	Credentials       Kind = "credentials"
 	AuditEvents       Kind = "audit_events"
+	// ProviderState holds providers' own durable data (see
+	// providers.State): one object per key, its Scope the integration id.
+	ProviderState Kind = "provider_state"
 )
 
 // Kinds lists every Kind, in dependency order (owners before what they own).
-var Kinds = []Kind{Accounts, IntegrationPoints, Integrations, Credentials, AuditEvents}
+var Kinds = []Kind{Accounts, IntegrationPoints, Integrations, Credentials, AuditEvents, ProviderState}
 
 // Object is one stored object.
 type Object struct {

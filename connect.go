@@ -1,0 +1,260 @@
+package synqly
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/store"
+)
+
+// WithHTTPClient sets the *http.Client provider drivers use to reach vendor
+// APIs: the application's transport, proxies and TLS settings. Drivers add
+// retries, backoff and size limits on top. Default: a pooled client.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+
+// Ticketing returns the ticketing connector of the integration with the
+// given id (of any account; use Client.Account(id).Ticketing to confine the
+// lookup to one account). The integration's provider must be a ticketing
+// provider whose package is imported (see package providers); its
+// credentials are unsealed, an expired one is refused, and the driver is
+// built once and reused by later calls until the integration or one of its
+// credentials changes or is deleted. The connector is safe for concurrent
+// use; each call re-checks (cheaply) that its integration still exists and
+// is unchanged.
+func (c *Client) Ticketing(ctx context.Context, integrationID string) (*ticketing.Connector, error) {
+	return c.ticketing(ctx, "", integrationID)
+}
+
+// Ticketing returns the ticketing connector of one of the account's
+// integrations; see Client.Ticketing. An integration of another account is
+// ErrNotFound.
+func (a *AccountScope) Ticketing(ctx context.Context, integrationID string) (*ticketing.Connector, error) {
+	if err := validID(store.Accounts, a.ID); err != nil {
+		return nil, err
+	}
+	return a.c.ticketing(ctx, a.ID, integrationID)
+}
+
+func (c *Client) ticketing(ctx context.Context, accountID, integrationID string) (*ticketing.Connector, error) {
+	resolve := func(ctx context.Context) (ticketing.Driver, error) {
+		d, err := c.drivers.resolve(ctx, c, accountID, integrationID, providers.Ticketing)
+		if err != nil {
+			return nil, err
+		}
+		td, ok := d.(ticketing.Driver)
+		if !ok {
+			return nil, errs.New(errs.Internal, "the driver of integration %s is not a ticketing driver", integrationID)
+		}
+		return td, nil
+	}
+	// Fail early: a missing integration, a wrong category, an expired credential.
+	if _, err := resolve(ctx); err != nil {
+		return nil, err
+	}
+	snap := c.drivers.snapshot(integrationID)
+	return ticketing.NewResolving(resolve, snap.provider), nil
+}
+
+// driverCache keeps one built driver per integration.
+type driverCache struct {
+	mu      sync.Mutex
+	entries map[string]*driverEntry
+	// gen counts this client's changes to integrations, credentials and
+	// accounts; an entry validated at the current gen is used without
+	// touching the store.
+	gen atomic.Uint64
+}
+
+type driverEntry struct {
+	mu   sync.Mutex // serializes rebuilds of this entry
+	snap atomic.Pointer[driverSnapshot]
+}
+
+// driverSnapshot is an immutable view of a built driver and what it was
+// built from.
+type driverSnapshot struct {
+	gen       uint64
+	driver    any
+	accountID string
+	category  providers.Category
+	provider  string
+	version   int64            // the integration object's version
+	creds     map[string]int64 // credential id -> version
+	expires   time.Time        // earliest credential expiry; zero if none
+}
+
+// invalidate marks every cached driver for revalidation.
+func (dc *driverCache) invalidate() { dc.gen.Add(1) }
+
+func (dc *driverCache) snapshot(id string) *driverSnapshot {
+	dc.mu.Lock()
+	e := dc.entries[id]
+	dc.mu.Unlock()
+	if e == nil {
+		return &driverSnapshot{}
+	}
+	if s := e.snap.Load(); s != nil {
+		return s
+	}
+	return &driverSnapshot{}
+}
+
+// resolve returns the driver of an integration, building or rebuilding it
+// when needed.
+func (dc *driverCache) resolve(ctx context.Context, c *Client, accountID, id string, want providers.Category) (any, error) {
+	if ctx == nil {
+		return nil, errs.Invalid("ctx", "nil context")
+	}
+	dc.mu.Lock()
+	if dc.entries == nil {
+		dc.entries = map[string]*driverEntry{}
+	}
+	e := dc.entries[id]
+	if e == nil {
+		e = &driverEntry{}
+		dc.entries[id] = e
+	}
+	dc.mu.Unlock()
+
+	gen := dc.gen.Load()
+	if s := e.snap.Load(); s != nil && s.gen == gen {
+		return s.usable(c, accountID, id, want)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s := e.snap.Load(); s != nil && s.gen == gen {
+		return s.usable(c, accountID, id, want)
+	}
+	s, err := dc.validate(ctx, c, e.snap.Load(), id, gen)
+	if err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			dc.drop(id, e)
+		}
+		return nil, err
+	}
+	e.snap.Store(s)
+	return s.usable(c, accountID, id, want)
+}
+
+// usable checks scope, category and expiry against a snapshot.
+func (s *driverSnapshot) usable(c *Client, accountID, id string, want providers.Category) (any, error) {
+	if accountID != "" && s.accountID != accountID {
+		return nil, errs.New(errs.NotFound, "integration %q not found", id)
+	}
+	if s.category != want {
+		return nil, errs.New(errs.InvalidInput, "integration %s uses provider %s, which is not a %s provider", id, s.provider, want)
+	}
+	if !s.expires.IsZero() && !c.now().Before(s.expires) {
+		return nil, errs.New(errs.CredentialExpired, "a credential of integration %s expired at %s", id, s.expires.Format(time.RFC3339))
+	}
+	return s.driver, nil
+}
+
+// validate reloads the integration and its credentials; if nothing changed
+// since prev was built it re-stamps prev, otherwise it builds a new driver.
+func (dc *driverCache) validate(ctx context.Context, c *Client, prev *driverSnapshot, id string, gen uint64) (*driverSnapshot, error) {
+	in, obj, err := get[Integration](ctx, c.store, store.Integrations, id)
+	if err != nil {
+		return nil, err
+	}
+	creds := map[string]int64{}
+	refs := in.ProviderConfig.Config
+	var refMap map[string]*credential.Ref
+	if refs != nil {
+		refMap = refs.CredentialRefs()
+	}
+	for _, ref := range refMap {
+		if ref.ID == "" {
+			continue
+		}
+		o, err := c.store.Get(ctx, store.Credentials, ref.ID)
+		if err != nil {
+			if errs.CodeOf(err) == errs.NotFound {
+				return nil, errs.New(errs.NotFound, "credential %s of integration %s not found", ref.ID, id)
+			}
+			return nil, err
+		}
+		creds[ref.ID] = o.Version
+	}
+	if prev != nil && prev.version == obj.Version && maps.Equal(prev.creds, creds) {
+		s := *prev
+		s.gen = gen
+		return &s, nil
+	}
+	prov, err := in.ProviderConfig.provider()
+	if err != nil {
+		return nil, err
+	}
+	if prov.Open == nil {
+		return nil, errs.New(errs.Unsupported, "provider %s has no connector driver in this module yet", prov.ID)
+	}
+	unsealed := map[string]credential.Config{}
+	var expires time.Time
+	for _, field := range slices.Sorted(maps.Keys(refMap)) {
+		ref := refMap[field]
+		cfg, cr, err := c.unseal(ctx, ref.ID)
+		if err != nil {
+			return nil, err
+		}
+		if cr.Expires != nil && (expires.IsZero() || cr.Expires.Before(expires)) {
+			expires = *cr.Expires
+		}
+		unsealed[field] = cfg
+	}
+	d, err := prov.Open(ctx, providers.OpenRequest{
+		IntegrationID: id,
+		Config:        in.ProviderConfig.Config,
+		Credentials:   unsealed,
+		HTTPClient:    c.httpClient,
+		Logger:        c.log.With("integration_id", id, "provider", prov.ID),
+		State:         &integrationState{c: c, integrationID: id, accountID: in.AccountID},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		closeDriver(prev.driver)
+	}
+	c.log.Debug("synqly: built connector driver", "integration_id", id, "provider", prov.ID)
+	return &driverSnapshot{gen: gen, driver: d, accountID: in.AccountID, category: prov.Category, provider: prov.ID,
+		version: obj.Version, creds: creds, expires: expires}, nil
+}
+
+func (dc *driverCache) drop(id string, e *driverEntry) {
+	dc.mu.Lock()
+	if dc.entries[id] == e {
+		delete(dc.entries, id)
+	}
+	dc.mu.Unlock()
+	if s := e.snap.Swap(nil); s != nil {
+		closeDriver(s.driver)
+	}
+}
+
+// closeAll closes every cached driver.
+func (dc *driverCache) closeAll() {
+	dc.mu.Lock()
+	entries := dc.entries
+	dc.entries = nil
+	dc.mu.Unlock()
+	for _, e := range entries {
+		if s := e.snap.Swap(nil); s != nil {
+			closeDriver(s.driver)
+		}
+	}
+}
+
+func closeDriver(d any) {
+	if cl, ok := d.(interface{ Close() error }); ok {
+		_ = cl.Close()
+	}
+}

@@ -1,0 +1,231 @@
+package synqly_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/providers"
+)
+
+// spyConfig is the configuration of the test provider ticketing_spy.
+type spyConfig struct {
+	Credential *credential.Ref `json:"credential"`
+	Label      string          `json:"label,omitempty"`
+}
+
+func (c *spyConfig) Validate() error { return providers.RequireRef("credential", c.Credential != nil) }
+func (c *spyConfig) CredentialRefs() map[string]*credential.Ref {
+	return map[string]*credential.Ref{"credential": c.Credential}
+}
+
+// spyDriver records what it was built with and keeps tickets in memory.
+type spyDriver struct {
+	ticketing.Unimplemented
+	secret string
+	label  string
+	state  providers.State
+	mu     sync.Mutex
+	n      int
+	closed atomic.Bool
+}
+
+func (d *spyDriver) Capabilities() ticketing.Capabilities {
+	return ticketing.Capabilities{Operations: []ticketing.Operation{ticketing.OpCreateTicket, ticketing.OpGetTicket}}
+}
+
+func (d *spyDriver) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
+	d.mu.Lock()
+	d.n++
+	id := fmt.Sprintf("SPY-%d", d.n)
+	d.mu.Unlock()
+	if err := d.state.Put(ctx, "ticket/"+id, []byte(`{"summary":"x"}`)); err != nil {
+		return nil, err
+	}
+	return &ticketing.Ticket{ID: id, Summary: req.Summary, Description: d.label}, nil
+}
+
+func (d *spyDriver) Close() error { d.closed.Store(true); return nil }
+
+var (
+	spyBuilds  atomic.Int32
+	spyLastMu  sync.Mutex
+	spyLast    *spyDriver
+	registerMu sync.Once
+)
+
+func registerSpy() {
+	registerMu.Do(func() {
+		providers.Register(providers.Provider{
+			ID: "ticketing_spy", Fullname: "Spy", Category: providers.Ticketing,
+			NewConfig:       func() providers.Config { return new(spyConfig) },
+			CredentialTypes: []credential.Type{credential.TypeToken},
+			Operations:      []string{"create_ticket", "get_ticket"},
+			Open: func(ctx context.Context, req providers.OpenRequest) (any, error) {
+				spyBuilds.Add(1)
+				tok := req.Credentials["credential"].(*credential.TokenCredential)
+				d := &spyDriver{secret: tok.Secret.Reveal(), label: req.Config.(*spyConfig).Label, state: req.State}
+				spyLastMu.Lock()
+				spyLast = d
+				spyLastMu.Unlock()
+				return d, nil
+			},
+		})
+		providers.Register(providers.Provider{
+			ID: "ticketing_nodriver", Fullname: "No driver", Category: providers.Ticketing,
+			NewConfig: func() providers.Config { return new(spyConfig) }, CredentialTypes: []credential.Type{credential.TypeToken},
+		})
+		providers.Register(providers.Provider{
+			ID: "siem_spy", Fullname: "SIEM spy", Category: providers.SIEM,
+			NewConfig: func() providers.Config { return new(spyConfig) }, CredentialTypes: []credential.Type{credential.TypeToken},
+			Open:      func(context.Context, providers.OpenRequest) (any, error) { return struct{}{}, nil },
+		})
+	})
+}
+
+func spyIntegration(t *testing.T, c *synqly.Client, acct string, typ string, expires *time.Time) (*synqly.Integration, *synqly.Credential) {
+	t.Helper()
+	ctx := context.Background()
+	cr, err := c.Credentials.Create(ctx, acct, synqly.CreateCredentialRequest{Config: &synqly.TokenCredential{Secret: "spy-secret-1"}, Expires: expires})
+	require.NoError(t, err)
+	res, err := c.Integrations.Create(ctx, acct, synqly.CreateIntegrationRequest{
+		ProviderConfig: &synqly.ProviderConfig{Type: typ, Config: &spyConfig{Credential: ptr(credential.RefTo(cr.ID, credential.TypeToken))}}})
+	require.NoError(t, err)
+	return res.Integration, cr
+}
+
+func TestTicketingDispatch(t *testing.T) {
+	registerSpy()
+	now := time.Now().UTC()
+	var clockMu sync.Mutex
+	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
+	c, _ := newClient(t, synqly.WithClock(clock))
+	ctx := context.Background()
+	a := mustAccount(t, c, "Acme")
+	b := mustAccount(t, c, "Globex")
+	in, cr := spyIntegration(t, c, a.ID, "ticketing_spy", ptr(now.Add(time.Hour)))
+
+	before := spyBuilds.Load()
+	tk, err := c.Ticketing(ctx, in.ID)
+	require.NoError(t, err)
+	tk2, err := c.Account(a.ID).Ticketing(ctx, in.ID)
+	require.NoError(t, err)
+	for _, conn := range []*ticketing.Connector{tk, tk2} {
+		_, err := conn.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "hello"})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, before+1, spyBuilds.Load(), "the driver is built once and reused")
+	spyLastMu.Lock()
+	first := spyLast
+	spyLastMu.Unlock()
+	assert.Equal(t, "spy-secret-1", first.secret, "the driver gets the unsealed credential")
+
+	// Unsupported operations are refused before the driver is reached.
+	_, err = tk.ListProjects(ctx, ticketing.ListRequest{})
+	require.ErrorIs(t, err, synqly.ErrUnsupported)
+
+	// Another account cannot reach it.
+	_, err = c.Account(b.ID).Ticketing(ctx, in.ID)
+	require.ErrorIs(t, err, synqly.ErrNotFound)
+
+	// A change to the integration rebuilds the driver; held connectors follow.
+	_, err = c.Integrations.Patch(ctx, a.ID, in.ID, []synqly.PatchOperation{{Op: "add", Path: "/provider_config/label", Value: "v2"}})
+	require.NoError(t, err)
+	got, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "after patch"})
+	require.NoError(t, err)
+	assert.Equal(t, "v2", got.Description)
+	assert.Equal(t, before+2, spyBuilds.Load())
+	assert.True(t, first.closed.Load(), "the replaced driver is closed")
+
+	// A new secret rebuilds it too.
+	_, err = c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: cr.Name, Expires: cr.Expires,
+		Config: &synqly.TokenCredential{Secret: "spy-secret-2"}})
+	require.NoError(t, err)
+	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "after rotation"})
+	require.NoError(t, err)
+	spyLastMu.Lock()
+	assert.Equal(t, "spy-secret-2", spyLast.secret)
+	spyLastMu.Unlock()
+	// Changes elsewhere revalidate without rebuilding.
+	mustAccount(t, c, "Initech")
+	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, before+3, spyBuilds.Load())
+
+	// Expiry is enforced on every call.
+	clockMu.Lock()
+	now = now.Add(2 * time.Hour)
+	clockMu.Unlock()
+	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "late"})
+	require.ErrorIs(t, err, synqly.ErrCredentialExpired)
+	_, err = c.Ticketing(ctx, in.ID)
+	require.ErrorIs(t, err, synqly.ErrCredentialExpired)
+	clockMu.Lock()
+	now = now.Add(-2 * time.Hour)
+	clockMu.Unlock()
+
+	// The driver's state lives in the store and goes with the integration.
+	require.NoError(t, c.Integrations.Delete(ctx, a.ID, in.ID))
+	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "gone"})
+	require.ErrorIs(t, err, synqly.ErrNotFound)
+	_, err = c.Ticketing(ctx, in.ID)
+	require.ErrorIs(t, err, synqly.ErrNotFound)
+}
+
+func TestTicketingRefusals(t *testing.T) {
+	registerSpy()
+	c, _ := newClient(t)
+	ctx := context.Background()
+	a := mustAccount(t, c, "Acme")
+	siem, _ := spyIntegration(t, c, a.ID, "siem_spy", nil)
+	_, err := c.Ticketing(ctx, siem.ID)
+	require.ErrorIs(t, err, synqly.ErrInvalidInput)
+	nod, _ := spyIntegration(t, c, a.ID, "ticketing_nodriver", nil)
+	_, err = c.Ticketing(ctx, nod.ID)
+	require.ErrorIs(t, err, synqly.ErrUnsupported)
+	_, err = c.Ticketing(ctx, "no-such-integration")
+	require.ErrorIs(t, err, synqly.ErrNotFound)
+	_, err = c.Account("'; drop").Ticketing(ctx, nod.ID)
+	require.ErrorIs(t, err, synqly.ErrNotFound)
+}
+
+func TestTicketingConcurrent(t *testing.T) {
+	registerSpy()
+	c, _ := newClient(t)
+	ctx := context.Background()
+	a := mustAccount(t, c, "Acme")
+	in, _ := spyIntegration(t, c, a.ID, "ticketing_spy", nil)
+	var wg sync.WaitGroup
+	errc := make(chan error, 64)
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 10 {
+				tk, err := c.Account(a.ID).Ticketing(ctx, in.ID)
+				if err == nil {
+					_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: fmt.Sprintf("g%d-%d", g, i)})
+				}
+				if err == nil && g == 0 && i%3 == 0 {
+					_, err = c.Integrations.Patch(ctx, a.ID, in.ID, []synqly.PatchOperation{{Op: "add", Path: "/provider_config/label", Value: fmt.Sprint(i)}})
+				}
+				if err != nil {
+					errc <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Error(err)
+	}
+}
