@@ -184,6 +184,9 @@ func (c *Connector) QueryTickets(ctx context.Context, req QueryTicketsRequest) (
 	if err != nil {
 		return nil, err
 	}
+	if p == nil {
+		return nil, errs.New(errs.Internal, "the driver returned no page")
+	}
 	kept := p.Result[:0]
 	for i := range p.Result {
 		if b.Match(&p.Result[i]) {
@@ -216,7 +219,7 @@ func (c *Connector) GetTicket(ctx context.Context, id string) (*Ticket, error) {
 	return d.GetTicket(ctx, id)
 }
 
-// CreateTicket creates a ticket. Summary is required; Name defaults to it.
+// CreateTicket creates a ticket. Summary is required.
 func (c *Connector) CreateTicket(ctx context.Context, req CreateTicketRequest) (*Ticket, error) {
 	if err := validateCreate(&req); err != nil {
 		return nil, err
@@ -231,9 +234,6 @@ func (c *Connector) CreateTicket(ctx context.Context, req CreateTicketRequest) (
 func validateCreate(req *CreateTicketRequest) error {
 	if err := checkText("summary", req.Summary, MaxSummaryLen, true); err != nil {
 		return err
-	}
-	if req.Name == "" {
-		req.Name = req.Summary
 	}
 	for field, s := range map[string]string{"name": req.Name, "creator": req.Creator, "assignee": req.Assignee,
 		"contact": req.Contact, "status": req.Status, "project": req.Project, "issue_type": req.IssueType} {
@@ -569,6 +569,9 @@ func pages[T any](ctx context.Context, page func(context.Context, string) (*Page
 		}
 		for {
 			p, err := page(ctx, cursor)
+			if err == nil && p == nil {
+				err = errs.New(errs.Internal, "the driver returned no page")
+			}
 			if err != nil {
 				yield(nil, err)
 				return

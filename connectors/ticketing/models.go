@@ -69,7 +69,9 @@ type Ticket struct {
 type CreateTicketRequest struct {
 	// Summary is required.
 	Summary string `json:"summary"`
-	// Name defaults to Summary where the provider has no separate name.
+	// Name is accepted for compatibility with the hosted API; providers
+	// name tickets themselves (a Jira key, a ServiceNow number), and only
+	// those without such a name (the mock) use it.
 	Name           string         `json:"name,omitempty"`
 	Creator        string         `json:"creator,omitempty"`
 	Assignee       string         `json:"assignee,omitempty"`

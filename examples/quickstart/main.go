@@ -1,9 +1,12 @@
-// Command quickstart runs the management plane on the embedded default: a
-// SQLite file and a sealing key beside it (see synqly.DefaultDatabasePath;
-// set SYNQLY_DB or -db to put them elsewhere). It creates an account, an
-// integration point, a credential and an integration, lists integrations
-// with a filter, patches one, and prints the audit trail. Run it twice: the
-// second run finds what the first created.
+// Command quickstart runs the library on the embedded default: a SQLite file
+// and a sealing key beside it (see synqly.DefaultDatabasePath; set SYNQLY_DB
+// or -db to put them elsewhere), and the mock ticketing provider. It creates
+// an account, an integration point, a credential and integrations, lists
+// integrations with a filter, patches one, creates tickets through the mock
+// ticketing integration, queries them with a filter, comments on one and
+// patches it, and prints the audit trail. Run it twice: the second run finds
+// what the first created, tickets included (the mock keeps them in the
+// store).
 package main
 
 import (
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	_ "github.com/seed-e6251c81/synqly/providers/all"
 	"github.com/seed-e6251c81/synqly/providers/jira"
@@ -141,7 +145,62 @@ func run(ctx context.Context, db string) error {
 	}
 	fmt.Printf("patched:                   %s -> fullname %q\n", res.Integration.Name, res.Integration.Fullname)
 
-	// 7. The audit trail of the account, newest first.
+	// 7. Tickets through the mock ticketing integration: the same calls
+	// reach Jira, ServiceNow or PagerDuty when the integration names them.
+	var mockIn *synqly.Integration
+	for _, in := range page.Result {
+		if in.ProviderType == mock.ProviderID {
+			mockIn = in
+		}
+	}
+	tk, err := tenant.Ticketing(ctx, mockIn.ID)
+	if err != nil {
+		return err
+	}
+	var first *ticketing.Ticket
+	for i, host := range []string{"web-01", "db-02"} {
+		t, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{
+			Summary:     "CVE-2026-1234 on " + host,
+			Description: "Found by the **nightly scan**.",
+			Project:     "SEC",
+			Priority:    []ticketing.Priority{ticketing.PriorityHigh, ticketing.PriorityLow}[i],
+			Tags:        []string{"cve"},
+		})
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first = t
+		}
+		fmt.Printf("\nticket created: %s %q priority=%s status=%s", t.Name, t.Summary, t.Priority, t.Status)
+	}
+	if _, err := tk.CreateComment(ctx, first.ID, ticketing.CreateCommentRequest{Content: "Patch scheduled for *tonight*."}); err != nil {
+		return err
+	}
+	first, err = tk.PatchTicket(ctx, first.ID, []synqly.PatchOperation{
+		{Op: "replace", Path: "/priority", Value: "URGENT"},
+		{Op: "replace", Path: "/status", Value: "In Progress"},
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nticket patched: %s priority=%s status=%s\n", first.Name, first.Priority, first.Status)
+	fmt.Println("\nhigh-priority CVE tickets (all runs), newest first:")
+	shown := 0
+	for t, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{
+		Filter: []string{"summary[like]CVE-*", "priority[in]URGENT,HIGH"},
+		Order:  []string{"created_at[desc]"},
+	}) {
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %-10s %-8s %-12s %s\n", t.Name, t.Priority, t.Status, t.Summary)
+		if shown++; shown == 5 {
+			break
+		}
+	}
+
+	// 8. The audit trail of the account, newest first.
 	fmt.Println("\naudit trail (latest 10):")
 	events, err := tenant.Audit.List(ctx, synqly.ListOptions{Order: []string{"created_at[desc]"}, Limit: 10})
 	if err != nil {

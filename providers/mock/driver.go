@@ -1,0 +1,264 @@
+package mock
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
+)
+
+// Defaults of the mock's tickets, comments, notes and attachments.
+const (
+	// DefaultStatus is the status of a ticket created without one.
+	DefaultStatus = "Open"
+	// DefaultCreator is the creator of comments, notes and attachments
+	// created without one.
+	DefaultCreator = "mock-user@example.com"
+)
+
+// doneStatuses are the statuses that complete a ticket (compared ignoring
+// case): moving a ticket into one of them sets its completion_date, moving
+// it out of them clears it, unless the same change sets completion_date
+// itself.
+var doneStatuses = []string{"Done", "Closed", "Resolved"}
+
+func isDone(status string) bool {
+	return slices.ContainsFunc(doneStatuses, func(s string) bool { return strings.EqualFold(s, status) })
+}
+
+// Keys of the mock's State. Ids are fixed-width so that keys sort in
+// creation order.
+const (
+	keyMeta          = "meta"
+	prefixTicket     = "ticket/"     // ticket/<ticket id> → ticketing.Ticket
+	prefixComment    = "comment/"    // comment/<ticket id>/<comment id> → ticketing.Comment
+	prefixNote       = "note/"       // note/<ticket id>/<note id> → ticketing.Note
+	prefixAttachment = "attachment/" // attachment/<ticket id>/<attachment id> → ticketing.Attachment
+
+	idDigits = 8
+	maxSeq   = 99_999_999
+)
+
+// Id prefixes. A ticket id is "MOCK-" and 8 digits, e.g. "MOCK-00000001";
+// comment, note and attachment ids are "C-", "N-" and "A-" and 8 digits.
+const (
+	TicketIDPrefix     = "MOCK-"
+	CommentIDPrefix    = "C-"
+	NoteIDPrefix       = "N-"
+	AttachmentIDPrefix = "A-"
+)
+
+func formatID(prefix string, n int64) string {
+	return prefix + fmt.Sprintf("%0*d", idDigits, n)
+}
+
+// parseID returns the number of an id made by formatID, or false.
+func parseID(prefix, id string) (int64, bool) {
+	digits, ok := strings.CutPrefix(id, prefix)
+	if !ok || len(digits) != idDigits {
+		return 0, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(digits, 10, 64)
+	return n, err == nil && n > 0
+}
+
+// meta is the mock's counters, kept under keyMeta.
+type meta struct {
+	Tickets     int64 `json:"tickets"`
+	Comments    int64 `json:"comments"`
+	Notes       int64 `json:"notes"`
+	Attachments int64 `json:"attachments"`
+	// LastCreated is the created_at of the newest ticket; created_at never
+	// decreases in creation order, so that key order is (created_at, id)
+	// order whatever the clock does.
+	LastCreated time.Time `json:"last_created"`
+}
+
+// Option configures a driver built by NewDriver.
+type Option func(*driver)
+
+// WithClock makes the driver read the time from now instead of the wall
+// clock, for deterministic tests. A nil now is ignored.
+func WithClock(now func() time.Time) Option {
+	return func(d *driver) {
+		if now != nil {
+			d.now = now
+		}
+	}
+}
+
+// driver is the mock ticketing driver; see NewDriver.
+type driver struct {
+	state    providers.State
+	mappings []providers.CustomFieldMapping
+	now      func() time.Time
+	// mu serializes the driver's read-modify-write sequences (counters,
+	// a ticket's attachment list, updates). Reads take no lock.
+	mu sync.Mutex
+}
+
+var _ ticketing.Driver = (*driver)(nil)
+
+// NewDriver returns a mock ticketing driver that keeps its tickets,
+// comments, notes and attachments in state (a fresh MemoryState if state is
+// nil), so that a driver built later over the same State sees them. cfg may
+// be nil; it is not validated here (the registry's Open validates it). The
+// driver supports every ticketing operation and is safe for concurrent
+// use. Two drivers writing to one State at the same time may race on its
+// counters: build one driver per State at a time.
+func NewDriver(state providers.State, cfg *Config, opts ...Option) ticketing.Driver {
+	if state == nil {
+		state = NewMemoryState()
+	}
+	d := &driver{state: state, now: time.Now}
+	if cfg != nil {
+		d.mappings = slices.Clone(cfg.CustomFieldMappings)
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(d)
+		}
+	}
+	return d
+}
+
+// open is the registry's Opener: it validates the configuration and builds
+// a driver over the integration's State (a fresh MemoryState if the request
+// has none, so tickets then live as long as the driver).
+func open(_ context.Context, req providers.OpenRequest) (any, error) {
+	cfg := &Config{}
+	if req.Config != nil {
+		c, ok := req.Config.(*Config)
+		if !ok {
+			return nil, errs.New(errs.Internal, "provider %s got a %T configuration, want *mock.Config", ProviderID, req.Config)
+		}
+		if c != nil {
+			cfg = c
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return NewDriver(req.State, cfg), nil
+}
+
+// operationNames returns the names of every ticketing operation, for the
+// registry.
+func operationNames() []string {
+	out := make([]string, len(ticketing.Operations))
+	for i, op := range ticketing.Operations {
+		out[i] = string(op)
+	}
+	return out
+}
+
+// capabilities are the mock's: every operation, every orderable field.
+var capabilities = func() ticketing.Capabilities {
+	c := ticketing.Capabilities{Operations: slices.Clone(ticketing.Operations)}
+	for _, f := range ticketing.TicketFields.Fields {
+		if f.Orderable {
+			c.Orders = append(c.Orders, f.Name)
+		}
+	}
+	return c
+}()
+
+// Capabilities implements ticketing.Driver: every operation, ordered by
+// every orderable ticket field.
+func (d *driver) Capabilities() ticketing.Capabilities {
+	return ticketing.Capabilities{Operations: slices.Clone(capabilities.Operations), Orders: slices.Clone(capabilities.Orders)}
+}
+
+// Close implements ticketing.Driver; the State stays as it is.
+func (d *driver) Close() error { return nil }
+
+// clock returns the current time in UTC, without a monotonic reading.
+func (d *driver) clock() time.Time { return d.now().UTC() }
+
+func (d *driver) loadMeta(ctx context.Context) (meta, error) {
+	var m meta
+	raw, err := d.state.Get(ctx, keyMeta)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		return m, nil
+	case err != nil:
+		return m, err
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, errs.Wrap(errs.Internal, err, "the mock's state is corrupt (%s)", keyMeta)
+	}
+	return m, nil
+}
+
+// next increments the counter that counter picks (it may change other
+// counters too) and stores the counters. The caller holds d.mu.
+func (d *driver) next(ctx context.Context, counter func(*meta) *int64) (int64, error) {
+	m, err := d.loadMeta(ctx)
+	if err != nil {
+		return 0, err
+	}
+	p := counter(&m)
+	if *p >= maxSeq {
+		return 0, errs.New(errs.Conflict, "the mock holds at most %d objects of a kind", maxSeq)
+	}
+	*p++
+	if err := d.putJSON(ctx, keyMeta, m); err != nil {
+		return 0, err
+	}
+	return *p, nil
+}
+
+func (d *driver) putJSON(ctx context.Context, key string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return errs.Wrap(errs.Internal, err, "encoding %s", key)
+	}
+	return d.state.Put(ctx, key, raw)
+}
+
+// getJSON decodes the value under key into v; a missing key is the
+// errs.NotFound error notFound.
+func (d *driver) getJSON(ctx context.Context, key string, v any, notFound func() error) error {
+	raw, err := d.state.Get(ctx, key)
+	if errs.CodeOf(err) == errs.NotFound {
+		return notFound()
+	}
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return errs.Wrap(errs.Internal, err, "the mock's state is corrupt (%s)", key)
+	}
+	return nil
+}
+
+func ticketNotFound(id string) func() error {
+	return func() error { return errs.New(errs.NotFound, "ticket %q not found", clip(id)) }
+}
+
+func clip(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	return s[:64] + "…"
+}
+
+func checkCtx(ctx context.Context) error {
+	if ctx == nil {
+		return errs.Invalid("ctx", "nil context")
+	}
+	return nil
+}
