@@ -1,8 +1,3 @@
-// Package pagerduty is the PagerDuty provider ("ticketing_pagerduty") of the
-// ticketing connector. Import it for its side effect to make the provider
-// available:
-//
-//	import _ "github.com/seed-e6251c81/synqly/providers/pagerduty"
 package pagerduty
 
 import (
@@ -38,19 +33,40 @@ func (c *Config) Validate() error {
 	if c.DefaultCreator != "" && !looksLikeEmail(c.DefaultCreator) {
 		return errs.Invalid("default_creator", "default_creator must be an e-mail address (PagerDuty's From header)")
 	}
+	if c.DefaultProject != "" && !validID(c.DefaultProject) {
+		return errs.Invalid("default_project", "default_project must be a PagerDuty service id such as PIJ90N7")
+	}
 	return nil
 }
 
+// validID reports whether s looks like a PagerDuty object id: 1 to 64
+// ASCII letters and digits.
+func validID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 func looksLikeEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
 	at := -1
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '@':
+		switch c := s[i]; {
+		case c == '@':
 			if at >= 0 {
 				return false
 			}
 			at = i
-		case ' ', '\t', '\r', '\n', '<', '>':
+		case c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';':
 			return false
 		}
 	}
@@ -72,5 +88,7 @@ func init() {
 		Category:        providers.Ticketing,
 		NewConfig:       func() providers.Config { return new(Config) },
 		CredentialTypes: []credential.Type{credential.TypeToken},
+		Open:            Open,
+		Operations:      operationNames(),
 	})
 }

@@ -1,0 +1,118 @@
+// Package pagerduty is the PagerDuty provider ("ticketing_pagerduty") of the
+// ticketing connector: a ticketing.Driver over the PagerDuty REST API v2.
+// Import it for its side effect to make the provider available:
+//
+//	import _ "github.com/seed-e6251c81/synqly/providers/pagerduty"
+//
+// The integration's configuration is a Config: the REST API base URL
+// (https://api.pagerduty.com), a token credential holding a REST API key
+// (sent as "Authorization: Token token=<key>"), and optionally
+// default_creator (an e-mail) and default_project (a service id). Every
+// call goes through the shared HTTP client of internal/httpx: bounded
+// retries with backoff, Retry-After honoured (PagerDuty's ratelimit-reset
+// header is read as one), no retry of a POST after a 5xx, a response size
+// cap, and vendor errors mapped to the errs codes with the API key
+// redacted.
+//
+// # Tickets are incidents
+//
+//	ticket field     incident field
+//	id               id
+//	name             incident_number, as a decimal string ("1234"); GetTicket accepts it as an id
+//	summary          title
+//	description      body.details (a string as is, an object as JSON text), or the latest note
+//	                 titled Description (see Writes)
+//	status           status: triggered, acknowledged or resolved
+//	priority         priority, by rank in the account's list (see below)
+//	project          service.id; default_project when a new ticket names none
+//	issue_type       incident_type.name, e.g. incident_default (ListIssueTypes lists them)
+//	assignee         the first assignee's e-mail; written as an e-mail or a user id
+//	creator          the e-mail of the user who triggered the incident (the From header used)
+//	created_at       created_at
+//	updated_at       updated_at (last_status_change_at when absent)
+//	completion_date  resolved_at
+//	custom_fields    {"urgency": "high" | "low"}, readable and writable
+//	unmapped         incident_number, html_url, incident_key, assigned_via, service_name,
+//	                 escalation_policy {id, name}, pagerduty_priority {id, name},
+//	                 last_status_change_at, team_ids
+//
+// PagerDuty's priorities are defined per account, most severe first (P1 to
+// P5 by default). The driver reads them once per driver and maps them by
+// rank: the 1st reads as URGENT, the 2nd HIGH, the 3rd MEDIUM, the 4th LOW,
+// the 5th and later PLANNING; URGENT and CRITICAL write the 1st, HIGH the
+// 2nd, MEDIUM and MODERATE the 3rd, LOW the 4th, PLANNING the 5th, and an
+// account with fewer priorities writes the missing levels as its least
+// severe one. On an account without priorities tickets have none, and
+// setting one is an errs.ErrUnsupported error.
+//
+// # The From header
+//
+// PagerDuty requires the e-mail of a user of the account in the From
+// header to create or update incidents and notes. CreateTicket,
+// CreateComment and CreateNote send the request's creator, else the
+// integration's default_creator, else fail with errs.ErrInvalidInput
+// naming both. Patches of tickets and notes carry no creator: they send
+// default_creator, else the e-mail of the incident's creator (the note's
+// author), else fail the same way.
+//
+// # Writes
+//
+// CreateTicket sends title, service, body.details, urgency, priority, one
+// assignee and incident_type. A new incident is always triggered, so a
+// status other than triggered is refused. Contact, due_date,
+// completion_date and tags, which incidents do not have, are not kept (the
+// ticket comes back without them); any custom field but urgency is
+// refused. The POST is not retried after a 5xx or a lost connection, since
+// PagerDuty may have created the incident.
+//
+// PatchTicket sends one PUT /incidents/{id} with what changed: summary,
+// status (acknowledge, resolve, reopen), priority, project (move to
+// another service), assignee, issue_type and custom_fields.urgency.
+// PagerDuty cannot change an incident's body after creation, so a changed
+// description is written as a note titled Description (first, before the
+// PUT), and the ticket's description is from then on the content of the
+// latest such note; GetTicket reads the incident's notes for it. Changing
+// name, creator, completion_date, contact, due_date or tags, removing the
+// priority, the assignee or the urgency, or an unknown status, is refused
+// with errs.ErrInvalidInput before anything is written.
+//
+// # Queries
+//
+// QueryTickets pushes down to GET /incidents what PagerDuty can evaluate:
+// status eq, in, ne and not in (statuses[]), project eq and in
+// (service_ids[]), created_at bounds (since and until, widened by a second;
+// date_range=all when the range is open below or longer than PagerDuty's
+// six months) and id eq (one GET /incidents/{id}); the Connector applies
+// every filter in memory too. It orders by created_at and completion_date
+// (sort_by created_at and resolved_at, at most two); an order by id, which
+// the Connector always allows, is served in incident-number order
+// (PagerDuty cannot sort by id). The list does not return incident bodies,
+// so query results have no description, unless the query filters on
+// description: then each incident's body and notes are read. Cursors are
+// offsets; a page of more than 100 is read as several API pages.
+//
+// # Notes and comments
+//
+// Both are PagerDuty incident notes, which have content only. A note's
+// title is written as the content's first line in bold ("**title**")
+// followed by a blank line, and ListNotes splits it off again; ListComments
+// shows the content as PagerDuty holds it, so every note is also a comment
+// and every comment a note without a title. Notes and comments can be
+// deleted (DELETE /incidents/{id}/notes/{note_id}) and notes patched (PUT),
+// as the REST API v2 description provides. Creators are user e-mails (a
+// service's name for notes written by a service).
+//
+// # Escalation policies and on-call
+//
+// QueryEscalationPolicies maps GET /escalation_policies: each rule's
+// escalation_delay_in_minutes becomes delay_seconds, user targets become
+// agent_summary actors and schedule targets schedule_summary actors.
+// ListOnCall maps GET /oncalls for the policy (users included, looked up
+// when not) to agents, each once at their lowest escalation level.
+//
+// # Not supported
+//
+// Attachments: PagerDuty incidents have none. The remote fields are a fixed
+// list of the incident fields the driver maps; PagerDuty's incident custom
+// fields are not mapped.
+package pagerduty

@@ -1,0 +1,117 @@
+package servicenow
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/httpx"
+	"github.com/seed-e6251c81/synqly/providers"
+)
+
+// supported are the operations of the driver. Deleting comments and
+// patching or deleting notes are missing because ServiceNow journal
+// entries are immutable; escalation policies have no ServiceNow
+// counterpart in the incident APIs.
+var supported = []ticketing.Operation{
+	ticketing.OpListRemoteFields, ticketing.OpListProjects, ticketing.OpListIssueTypes, ticketing.OpQueryTickets,
+	ticketing.OpGetTicket, ticketing.OpCreateTicket, ticketing.OpPatchTicket, ticketing.OpCreateAttachment,
+	ticketing.OpListAttachmentsMetadata, ticketing.OpDownloadAttachment, ticketing.OpDeleteAttachment,
+	ticketing.OpListComments, ticketing.OpCreateComment, ticketing.OpCreateNote, ticketing.OpListNotes,
+}
+
+// orderable are the ticket fields QueryTickets can order by (id too, which
+// the Connector always allows): those whose ServiceNow order is the
+// in-memory order. Text fields are left out because ServiceNow orders text
+// without regard to case; priority and status because it orders their
+// codes, not their names.
+var orderable = []string{"created_at", "updated_at", "due_date", "completion_date", "name"}
+
+// driver is the ServiceNow ticketing driver. It is safe for concurrent use.
+type driver struct {
+	ticketing.Unimplemented
+
+	c        *httpx.Client
+	mappings []providers.CustomFieldMapping
+	// fields is the sysparm_fields of incident reads.
+	fields string
+	// custom holds the columns of the custom field mappings.
+	custom                map[string]bool
+	defaultProject        string
+	defaultIssueType      string
+	closeCode, closeNotes string
+	users                 *userCache
+}
+
+// newDriver returns a driver over c for the (validated) configuration.
+func newDriver(c *httpx.Client, cfg *Config) *driver {
+	d := &driver{
+		c:                c,
+		mappings:         slices.Clone(cfg.CustomFieldMappings),
+		custom:           map[string]bool{},
+		defaultProject:   cfg.DefaultProject,
+		defaultIssueType: cfg.DefaultIssueType,
+		closeCode:        cmpOr(cfg.ResolutionCode, DefaultResolutionCode),
+		closeNotes:       cmpOr(cfg.ResolutionNotes, DefaultResolutionNotes),
+		users:            newUserCache(),
+	}
+	fields := slices.Clone(incidentFields)
+	for _, m := range d.mappings {
+		d.custom[m.ProviderFieldPath] = true
+		if !slices.Contains(fields, m.ProviderFieldPath) {
+			fields = append(fields, m.ProviderFieldPath)
+		}
+	}
+	d.fields = strings.Join(fields, ",")
+	return d
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// Capabilities implements ticketing.Driver.
+func (d *driver) Capabilities() ticketing.Capabilities {
+	return ticketing.Capabilities{Operations: slices.Clone(supported), Orders: slices.Clone(orderable)}
+}
+
+// Close implements ticketing.Driver. The driver holds no resources of its
+// own: the HTTP client is the application's.
+func (d *driver) Close() error { return nil }
+
+// isSysID reports whether s is a ServiceNow sys_id: 32 lowercase hex
+// digits.
+func isSysID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkTicketID refuses an id that cannot be an incident's sys_id. Such an
+// id names no ticket, so the error is errs.NotFound; it never reaches a URL
+// or a query.
+func checkTicketID(id string) error {
+	if !isSysID(id) {
+		return errs.New(errs.NotFound, "servicenow: no incident has the id %q (incident ids are sys_ids of 32 hex digits)", clip(id))
+	}
+	return nil
+}
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	if len(s) <= 64 {
+		return s
+	}
+	return strings.ToValidUTF8(s[:64], "") + "…"
+}

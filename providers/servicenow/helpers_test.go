@@ -1,0 +1,121 @@
+package servicenow
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/internal/httpx"
+	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/servicenow/snowfake"
+)
+
+// Authentication modes of the tests.
+const (
+	modeBasic = "basic"
+	modeToken = "token"
+	modeOAuth = "oauth"
+)
+
+// newFake starts a fake instance closed at the end of the test.
+func newFake(t testing.TB) *snowfake.Server {
+	t.Helper()
+	f := snowfake.New()
+	t.Cleanup(f.Close)
+	return f
+}
+
+// credentialFor returns the fake's credential of an authentication mode.
+func credentialFor(mode string) credential.Config {
+	switch mode {
+	case modeToken:
+		return &credential.TokenCredential{Secret: snowfake.BearerToken}
+	case modeOAuth:
+		return &credential.OAuthClientCredential{ClientID: snowfake.ClientID, ClientSecret: snowfake.ClientSecret}
+	}
+	return &credential.BasicCredential{Username: snowfake.BasicUsername, Secret: snowfake.BasicPassword}
+}
+
+// testConfig is the configuration of the tests: a custom field mapped to
+// the fake's u_cve column.
+func testConfig(f *snowfake.Server) *Config {
+	return &Config{
+		Credential: &credential.Ref{},
+		URL:        f.URL,
+		CustomFieldMappings: []providers.CustomFieldMapping{
+			{Name: "synqly_conformance", ProjectID: "*", ProviderFieldPath: "u_cve"},
+			{Name: "risk", ProjectID: snowfake.GroupNetwork, ProviderFieldPath: "u_risk_score"},
+		},
+		OAuthScopes: []string{"useraccount"},
+	}
+}
+
+// fastRetries are HTTP options that keep fault tests quick.
+var fastRetries = httpx.Options{RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond}
+
+// openWith opens a driver on the fake with a configuration, credential and
+// HTTP options.
+func openWith(t testing.TB, cfg *Config, cred credential.Config, opts httpx.Options, logger *slog.Logger) *driver {
+	t.Helper()
+	d, err := open(providers.OpenRequest{Config: cfg, Credentials: map[string]credential.Config{"credential": cred},
+		HTTPClient: opts.HTTPClient, Logger: logger}, opts)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	return d
+}
+
+// openDriver opens a driver on the fake with an authentication mode.
+func openDriver(t testing.TB, f *snowfake.Server, mode string) *driver {
+	t.Helper()
+	return openWith(t, testConfig(f), credentialFor(mode), fastRetries, nil)
+}
+
+// connector wraps a driver for tests that go through the portable API.
+func connector(d ticketing.Driver) *ticketing.Connector { return ticketing.New(d) }
+
+// logBuffer is a concurrency-safe buffer for captured logs.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// debugLogger returns a logger that writes everything to b.
+func debugLogger(b *logBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// plainClient returns a fresh client with its own transport, so a test can
+// close its idle connections.
+func plainClient() *http.Client { return &http.Client{Transport: &http.Transport{}} }
+
+// providersRequest is an OpenRequest for a configuration and credential.
+func providersRequest(cfg *Config, cred credential.Config) providers.OpenRequest {
+	creds := map[string]credential.Config{}
+	if cred != nil {
+		creds["credential"] = cred
+	}
+	return providers.OpenRequest{Config: cfg, Credentials: creds}
+}
+
+// patchRequest is a raw PATCH of an incident.
+func patchRequest(id string, fields map[string]any) httpx.Request {
+	return httpx.Request{Method: http.MethodPatch, Path: incidentPath + "/" + id, JSON: fields}
+}

@@ -1,0 +1,83 @@
+package servicenow
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/httpx"
+	"github.com/seed-e6251c81/synqly/providers"
+)
+
+// Open builds the ServiceNow ticketing driver for one integration; it is
+// the provider's providers.Opener. req.Config must be a *Config and
+// req.Credentials["credential"] a basic, token or o_auth_client
+// credential. The returned value implements ticketing.Driver. Open makes no
+// network call.
+func Open(_ context.Context, req providers.OpenRequest) (any, error) {
+	return open(req, httpx.Options{})
+}
+
+// open is Open with HTTP options (tests shorten retries and timeouts).
+func open(req providers.OpenRequest, opts httpx.Options) (*driver, error) {
+	cfg, ok := req.Config.(*Config)
+	if !ok || cfg == nil {
+		return nil, errs.New(errs.Internal, "servicenow: Open needs a *servicenow.Config, not %T", req.Config)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	base := strings.TrimRight(cfg.URL, "/")
+	auth, err := authFor(cfg, base, req.Credentials["credential"], req.HTTPClient)
+	if err != nil {
+		return nil, err
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = req.HTTPClient
+	}
+	if opts.Logger == nil {
+		opts.Logger = req.Logger
+	}
+	opts.Vendor = "servicenow"
+	c, err := httpx.New(base, auth, opts)
+	if err != nil {
+		return nil, err
+	}
+	return newDriver(c, cfg), nil
+}
+
+// authFor returns the authentication of the credential.
+func authFor(cfg *Config, base string, cred credential.Config, hc *http.Client) (httpx.Auth, error) {
+	if cred == nil {
+		return nil, errs.Invalid("credential", "the ServiceNow integration has no credential: give a basic, token or o_auth_client credential")
+	}
+	if err := cred.Validate(); err != nil {
+		return nil, err
+	}
+	switch c := cred.(type) {
+	case *credential.BasicCredential:
+		return httpx.Basic(c.Username, c.Secret.Reveal()), nil
+	case *credential.TokenCredential:
+		return httpx.Bearer(c.Secret.Reveal()), nil
+	case *credential.OAuthClientCredential:
+		tokenURL := c.TokenURL
+		if tokenURL == "" {
+			tokenURL = base + "/oauth_token.do"
+		}
+		return httpx.OAuthClientCredentials(clientcredentials.Config{
+			ClientID:     c.ClientID,
+			ClientSecret: c.ClientSecret.Reveal(),
+			TokenURL:     tokenURL,
+			Scopes:       cfg.OAuthScopes,
+			// ServiceNow documents client_id and client_secret as form
+			// parameters of the token request.
+			AuthStyle: oauth2.AuthStyleInParams,
+		}, hc), nil
+	}
+	return nil, errs.Invalid("credential", "ServiceNow accepts basic, token or o_auth_client credentials, not %s", cred.Type())
+}
