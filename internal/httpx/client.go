@@ -306,9 +306,16 @@ func min2[T int | time.Duration](a, b T) T {
 	return b
 }
 
-// retryAfter parses a Retry-After header: seconds or an HTTP date.
+// retryAfter parses a Retry-After header (seconds or an HTTP date), or, on
+// a 429 without one, the seconds of a RateLimit-Reset header (PagerDuty's
+// and the IETF draft's way of saying when the limit resets).
 func retryAfter(resp *http.Response) (time.Duration, bool) {
 	v := resp.Header.Get("Retry-After")
+	if v == "" && resp.StatusCode == http.StatusTooManyRequests {
+		if s, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("RateLimit-Reset"))); err == nil && s >= 0 {
+			return time.Duration(s) * time.Second, true
+		}
+	}
 	if v == "" {
 		return 0, false
 	}

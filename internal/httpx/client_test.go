@@ -205,3 +205,29 @@ func TestBadBaseURL(t *testing.T) {
 		require.ErrorIs(t, err, errs.ErrInvalidInput, u)
 	}
 }
+
+func TestRateLimitResetHeader(t *testing.T) {
+	var n atomic.Int32
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("ratelimit-reset", "0") // PagerDuty's way of saying when to retry
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		io.WriteString(w, `{}`)
+	})
+	c, _ := New(s.URL, None, fast(Options{}))
+	_, err := c.Do(context.Background(), Request{Method: http.MethodPost, Path: "/x"})
+	require.NoError(t, err, "a 429 is retried, even for a POST")
+	assert.Equal(t, int32(2), n.Load())
+
+	s2 := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("RateLimit-Reset", "90")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	c, _ = New(s2.URL, None, fast(Options{}))
+	_, err = c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/x"})
+	var e *errs.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, 90*time.Second, e.RetryAfter)
+}

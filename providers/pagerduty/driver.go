@@ -81,15 +81,9 @@ func New(cfg *Config, token credential.Secret, opts Options) (*Driver, error) {
 		d.transport = http.DefaultTransport.(*http.Transport).Clone()
 		hc = &http.Client{Transport: d.transport}
 	}
-	wrapped := *hc
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	wrapped.Transport = rateLimitTransport{base: base}
 	key := token.Reveal()
 	c, err := httpx.New(cfg.URL, httpx.Header("Authorization", "Token token="+key, key), httpx.Options{
-		HTTPClient: &wrapped, Logger: opts.Logger, MaxRetries: opts.MaxRetries,
+		HTTPClient: hc, Logger: opts.Logger, MaxRetries: opts.MaxRetries,
 		RetryWaitMin: opts.RetryWaitMin, RetryWaitMax: opts.RetryWaitMax, Timeout: opts.Timeout,
 		MaxResponseBytes: opts.MaxResponseBytes, Vendor: "pagerduty", UserAgent: "synqly-go pagerduty",
 	})
