@@ -1,8 +1,3 @@
-// Package jira is the Atlassian Jira Cloud provider ("ticketing_jira") of the
-// ticketing connector. Import it for its side effect to make the provider
-// available:
-//
-//	import _ "github.com/seed-e6251c81/synqly/providers/jira"
 package jira
 
 import (
@@ -13,7 +8,24 @@ import (
 // ProviderID is the provider config id of Jira.
 const ProviderID = "ticketing_jira"
 
-// Config is the ticketing_jira provider configuration.
+// Config is the ticketing_jira provider configuration:
+//
+//	{
+//	  "type": "ticketing_jira",
+//	  "url": "https://example.atlassian.net",
+//	  "credential": {"type": "basic", "username": "bot@example.com", "secret": "<API token>"},
+//	  "default_project": "SEC",
+//	  "default_issue_type": "Task",
+//	  "custom_field_mappings": [
+//	    {"name": "severity", "project_id": "*", "provider_field_path": "customfield_10010"},
+//	    {"name": "team", "project_id": "SEC", "provider_field_path": "customfield_10020.value"}
+//	  ]
+//	}
+//
+// A mapping's provider_field_path is a Jira field id (see ListRemoteFields),
+// optionally followed by a dotted path into the field's value; its
+// project_id is a project key or id, or "*" for every project. A mapping
+// for the ticket's own project wins over a "*" mapping of the same name.
 type Config struct {
 	// Credential authenticates to Jira: basic (account e-mail + API token)
 	// or token (a bearer token).
@@ -54,5 +66,7 @@ func init() {
 		Category:        providers.Ticketing,
 		NewConfig:       func() providers.Config { return new(Config) },
 		CredentialTypes: []credential.Type{credential.TypeBasic, credential.TypeToken},
+		Open:            Open,
+		Operations:      operationNames(),
 	})
 }

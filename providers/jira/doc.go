@@ -1,0 +1,70 @@
+// Package jira is the Atlassian Jira Cloud provider ("ticketing_jira") of the
+// ticketing connector: a ticketing.Driver over the Jira Cloud platform REST
+// API v3. Import it for its side effect to make the provider available:
+//
+//	import _ "github.com/seed-e6251c81/synqly/providers/jira"
+//
+// # Configuration and authentication
+//
+// An integration's configuration (Config) names the site URL, a credential
+// and, optionally, a default project, a default issue type and custom field
+// mappings. The credential is either
+//
+//   - basic: the Atlassian account's e-mail as username and an API token
+//     (https://id.atlassian.com/manage-profile/security/api-tokens) as
+//     secret, sent as HTTP basic authentication; or
+//   - token: a bearer token (an OAuth 2.0 access token, or a scoped
+//     token), sent as "Authorization: Bearer".
+//
+// Secrets live in memory only; errors and debug logs never show them (the
+// shared HTTP plumbing redacts them, even when Jira echoes them back).
+// Every call goes through internal/httpx: bounded retries with backoff,
+// Retry-After honoured on 429 and 503 (a longer wait than the client
+// allows is errs.ErrRateLimited with the wait in RetryAfter), no retry of
+// creates, comments, uploads or transitions after a 5xx (searches, being
+// read-only, are retried), a per-call deadline and a response size cap.
+//
+// # Mapping
+//
+// A ticket is a Jira issue:
+//
+//	ticket           Jira issue field
+//	id, name         key (SEC-12); the numeric id is in unmapped["id"]
+//	summary          summary
+//	description      description (Atlassian Document Format ↔ markdown, see adf.go)
+//	priority         priority (see priority.go for the two-way table)
+//	status           status name; changed through a workflow transition
+//	project          project key
+//	issue_type       issue type name (or numeric id when writing)
+//	tags             labels
+//	due_date         duedate (a date: written as the date the time names)
+//	completion_date  resolutiondate (read-only: Jira sets it on resolution)
+//	creator          reporter's account id (creator's when there is none)
+//	assignee         assignee's account id
+//	attachments      attachment
+//	custom_fields    fields named by custom_field_mappings
+//	unmapped         {"id", "self", "fields": every other non-null field}
+//	created_at, updated_at  created, updated
+//
+// Users are Jira account ids: an e-mail is refused as an assignee and
+// ignored as a creator (Jira then makes the API user the reporter). Jira
+// has no contact field: Contact is not stored and cannot be patched.
+// Projects are listed with their key as ID and issue types with their name
+// as ID, since tickets, JQL and configurations use those.
+//
+// QueryTickets translates the filters JQL can evaluate into a JQL query
+// (see jql.go) for POST /rest/api/3/search/jql, pages with nextPageToken,
+// and orders by any field JQL's ORDER BY accepts; the Connector applies
+// every filter again in memory, so the pushdown only ever narrows what is
+// fetched.
+//
+// # Unsupported operations
+//
+// Notes (create_note, list_notes, patch_note, delete_note): Jira has
+// comments only, and the connector keeps comments and notes apart, so
+// mapping notes to comments would list every comment twice. Escalation
+// policies and on-call (query_escalation_policies, list_on_call): Jira
+// Software has none; they belong to Opsgenie / Jira Service Management,
+// other providers. The Connector refuses these with errs.ErrUnsupported
+// before any call.
+package jira

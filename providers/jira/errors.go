@@ -1,0 +1,113 @@
+package jira
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/seed-e6251c81/synqly/errs"
+)
+
+// errorCollection is Jira's error body: {"errorMessages":[...],"errors":{...}}.
+type errorCollection struct {
+	ErrorMessages []string          `json:"errorMessages"`
+	Errors        map[string]string `json:"errors"`
+}
+
+// malformed is the error for a 2xx response that is not the JSON Jira
+// documents.
+func malformed(method, path string) error {
+	return &errs.Error{Code: errs.Provider, Message: fmt.Sprintf("jira: %s %s: the response is not the JSON the API documents", method, path)}
+}
+
+// statusBody matches the redacted body snippet httpx appends to a status
+// error's message.
+var statusBody = regexp.MustCompile(`HTTP \d{3}: (\{.*\})$`)
+
+// jiraErrors returns the error collection of a Jira error response, when
+// the error carries one (httpx keeps a redacted snippet of the body in the
+// message; a snippet cut short does not parse and gives nothing).
+func jiraErrors(err error) (*errorCollection, *errs.Error) {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Status == 0 {
+		return nil, nil
+	}
+	m := statusBody.FindStringSubmatch(e.Message)
+	if m == nil {
+		return nil, e
+	}
+	var ec errorCollection
+	if json.Unmarshal([]byte(m[1]), &ec) != nil {
+		return nil, e
+	}
+	return &ec, e
+}
+
+// modelFields maps Jira field ids to the ticket model's JSON names.
+var modelFields = map[string]string{
+	fSummary: "summary", fDescription: "description", fPriority: "priority", fDueDate: "due_date",
+	fLabels: "tags", fAssignee: "assignee", fReporter: "creator", fProject: "project", fIssueType: "issue_type",
+	fStatus: "status",
+}
+
+// withField names the offending ticket field of a Jira validation error
+// (400): Jira's "errors" object keys the messages by Jira field id.
+func (d *Driver) withField(err error) error {
+	ec, e := jiraErrors(err)
+	if ec == nil || e.Code != errs.InvalidInput || len(ec.Errors) == 0 {
+		return err
+	}
+	keys := make([]string, 0, len(ec.Errors))
+	for k := range ec.Errors {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		field := modelFields[k]
+		if field == "" {
+			for _, m := range d.cfg.CustomFieldMappings {
+				if id, _, _ := strings.Cut(m.ProviderFieldPath, "."); id == k {
+					field = "custom_fields." + m.Name
+					break
+				}
+			}
+		}
+		if field == "" {
+			field = k
+		}
+		if e.Field == "" {
+			e.Field = field
+		}
+		parts = append(parts, field+": "+ec.Errors[k])
+	}
+	e.Message += " (" + strings.Join(parts, "; ") + ")"
+	return e
+}
+
+// fieldNotFound matches Jira's JQL errors that name a field whose value
+// does not exist, e.g. "The value 'Nope' does not exist for the field
+// 'status'.", "An issue with key 'X-1' does not exist for field 'key'.".
+var fieldNotFound = regexp.MustCompile(`(?i)does not exist for (?:the )?field '([^']+)'|for field '([^']+)' is invalid`)
+
+// rejectedFields returns the JQL fields a 400 search error says hold
+// values that do not exist.
+func rejectedFields(err error) []string {
+	ec, e := jiraErrors(err)
+	if ec == nil || e.Code != errs.InvalidInput {
+		return nil
+	}
+	var out []string
+	for _, msg := range ec.ErrorMessages {
+		for _, m := range fieldNotFound.FindAllStringSubmatch(msg, -1) {
+			f := strings.ToLower(m[1] + m[2])
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
