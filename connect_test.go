@@ -87,7 +87,7 @@ func registerSpy() {
 		providers.Register(providers.Provider{
 			ID: "siem_spy", Fullname: "SIEM spy", Category: providers.SIEM,
 			NewConfig: func() providers.Config { return new(spyConfig) }, CredentialTypes: []credential.Type{credential.TypeToken},
-			Open:      func(context.Context, providers.OpenRequest) (any, error) { return struct{}{}, nil },
+			Open: func(context.Context, providers.OpenRequest) (any, error) { return struct{}{}, nil },
 		})
 	})
 }
