@@ -93,43 +93,49 @@ type UpdateCredentialRequest struct {
 // UnmarshalJSON decodes a request whose config is the tagged union.
 func (r *CreateCredentialRequest) UnmarshalJSON(b []byte) error {
 	type plain CreateCredentialRequest
-	var w struct {
-		plain
-		Config json.RawMessage `json:"config"`
-	}
-	if err := strictDecode(b, &w); err != nil {
+	var p plain
+	cfg, err := decodeWithConfig(b, &p)
+	if err != nil {
 		return err
 	}
-	*r = CreateCredentialRequest(w.plain)
-	if len(w.Config) > 0 && string(w.Config) != "null" {
-		cfg, err := credential.UnmarshalConfig(w.Config)
-		if err != nil {
-			return err
-		}
-		r.Config = cfg
-	}
+	*r = CreateCredentialRequest(p)
+	r.Config = cfg
 	return nil
 }
 
 // UnmarshalJSON decodes a request whose config is the tagged union.
 func (r *UpdateCredentialRequest) UnmarshalJSON(b []byte) error {
 	type plain UpdateCredentialRequest
-	var w struct {
-		plain
-		Config json.RawMessage `json:"config"`
-	}
-	if err := strictDecode(b, &w); err != nil {
+	var p plain
+	cfg, err := decodeWithConfig(b, &p)
+	if err != nil {
 		return err
 	}
-	*r = UpdateCredentialRequest(w.plain)
-	if len(w.Config) > 0 && string(w.Config) != "null" {
-		cfg, err := credential.UnmarshalConfig(w.Config)
-		if err != nil {
-			return err
-		}
-		r.Config = cfg
-	}
+	*r = UpdateCredentialRequest(p)
+	r.Config = cfg
 	return nil
+}
+
+// decodeWithConfig decodes the JSON object b into dst, except its "config"
+// member, which it decodes as a credential configuration (nil if absent).
+func decodeWithConfig(b []byte, dst any) (credential.Config, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
+		return nil, errs.Invalid("", "malformed request: want a JSON object")
+	}
+	raw, ok := fields["config"]
+	delete(fields, "config")
+	rest, err := json.Marshal(fields)
+	if err != nil {
+		return nil, errs.Invalid("", "malformed request")
+	}
+	if err := strictDecode(rest, dst); err != nil {
+		return nil, err
+	}
+	if !ok || string(raw) == "null" {
+		return nil, nil
+	}
+	return credential.UnmarshalConfig(raw)
 }
 
 func strictDecode(b []byte, v any) error {
