@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/mock"
@@ -151,4 +152,38 @@ func ExampleAuditService_List() {
 	// alice@example.com create id-001 success []
 	// alice@example.com patch id-001 success [/fullname]
 	// alice@example.com delete id-001 success []
+}
+
+func ExampleClient_Ticketing() {
+	c, done := exampleClient()
+	defer done()
+	ctx := context.Background()
+	acct, _ := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Fullname: "Acme"})
+	tenant := c.Account(acct.ID)
+	res, err := tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: "tickets",
+		ProviderConfig: &synqly.ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	tk, err := tenant.Ticketing(ctx, res.Integration.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range []string{"CVE-2026-1234 on web-01", "Disk full on db-02"} {
+		if _, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: s, Project: "SEC", Priority: ticketing.PriorityHigh}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	for t, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"summary[like]CVE-*"}}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(t.ID, t.Summary, t.Priority, t.Status)
+	}
+	_, err = tk.ListOnCall(ctx, "no-such-policy")
+	fmt.Println(errors.Is(err, synqly.ErrNotFound))
+	// Output:
+	// MOCK-00000001 CVE-2026-1234 on web-01 HIGH Open
+	// true
 }
