@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"sync"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -59,24 +60,55 @@ func (a headerAuth) Authorize(_ context.Context, r *http.Request) error {
 
 func (a headerAuth) Secrets() []string { return []string{a.secret, a.value} }
 
+// Refresher is an Auth whose credentials can go stale before their time (an
+// OAuth token the vendor revoked). On a 401 the Client calls Refresh and,
+// if it returns true, authorizes and sends the request once more.
+type Refresher interface {
+	Refresh() bool
+}
+
 // OAuthClientCredentials returns OAuth 2.0 client-credentials authentication:
 // tokens are fetched from cfg.TokenURL with hc (nil: http.DefaultClient),
-// cached, and refreshed before they expire.
+// cached, refreshed before they expire, and fetched anew when the vendor
+// answers 401 to a cached one.
 func OAuthClientCredentials(cfg clientcredentials.Config, hc *http.Client) Auth {
 	ctx := context.Background()
 	if hc != nil {
 		ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
 	}
-	return &oauthAuth{ts: cfg.TokenSource(ctx), secret: cfg.ClientSecret}
+	a := &oauthAuth{cfg: cfg, ctx: ctx, secret: cfg.ClientSecret}
+	a.ts = cfg.TokenSource(ctx)
+	return a
 }
 
 type oauthAuth struct {
+	cfg    clientcredentials.Config
+	ctx    context.Context
+	mu     sync.Mutex
 	ts     oauth2.TokenSource
 	secret string
+	seen   []string // the last tokens used, redacted from errors even after a refresh
+}
+
+// maxSeenTokens bounds the tokens an oauthAuth remembers for redaction.
+const maxSeenTokens = 8
+
+// Refresh drops the cached token, so the next Authorize fetches a new one.
+func (a *oauthAuth) Refresh() bool {
+	a.mu.Lock()
+	a.ts = a.cfg.TokenSource(a.ctx)
+	a.mu.Unlock()
+	return true
+}
+
+func (a *oauthAuth) source() oauth2.TokenSource {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ts
 }
 
 func (a *oauthAuth) Authorize(ctx context.Context, r *http.Request) error {
-	tok, err := a.ts.Token()
+	tok, err := a.source().Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
 		status := 0
@@ -89,14 +121,20 @@ func (a *oauthAuth) Authorize(ctx context.Context, r *http.Request) error {
 		return &errs.Error{Code: errs.Unauthorized, Status: status,
 			Message: "the OAuth token endpoint refused the client credentials (check client_id, client_secret and token_url)"}
 	}
+	a.mu.Lock()
+	if n := len(a.seen); n == 0 || a.seen[n-1] != tok.AccessToken {
+		a.seen = append(a.seen, tok.AccessToken)
+		if len(a.seen) > maxSeenTokens {
+			a.seen = a.seen[1:]
+		}
+	}
+	a.mu.Unlock()
 	tok.SetAuthHeader(r)
 	return nil
 }
 
 func (a *oauthAuth) Secrets() []string {
-	s := []string{a.secret}
-	if tok, err := a.ts.Token(); err == nil {
-		s = append(s, tok.AccessToken)
-	}
-	return s
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string{a.secret}, a.seen...)
 }

@@ -208,6 +208,18 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	attempt := 0
 	req.Request = req.Request.WithContext(context.WithValue(ctx, attemptKey{}, &attempt))
 	resp, err := c.rc.Do(req)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		// A token the vendor revoked before its expiry: fetch a new one and
+		// try once more.
+		if rf, ok := c.auth.(Refresher); ok && rf.Refresh() {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+			if err := c.auth.Authorize(ctx, req.Request); err != nil {
+				return nil, err
+			}
+			resp, err = c.rc.Do(req)
+		}
+	}
 	if err != nil {
 		return nil, c.transportError(ctx, r, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -230,4 +231,38 @@ func TestRateLimitResetHeader(t *testing.T) {
 	var e *errs.Error
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, 90*time.Second, e.RetryAfter)
+}
+
+func TestOAuthTokenRevoked(t *testing.T) {
+	var tokens, calls atomic.Int32
+	var revoked sync.Map
+	mux := http.NewServeMux()
+	mux.HandleFunc("/oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		n := tokens.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"at-`+string(rune('0'+n))+`","token_type":"bearer","expires_in":3600}`)
+	})
+	mux.HandleFunc("/api", func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if _, bad := revoked.Load(r.Header.Get("Authorization")); bad {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		io.WriteString(w, `{}`)
+	})
+	s := newServer(t, mux.ServeHTTP)
+	c, _ := New(s.URL, OAuthClientCredentials(clientcredentials.Config{ClientID: "cid", ClientSecret: "cs", TokenURL: s.URL + "/oauth/token"}, s.Client()), fast(Options{}))
+	_, err := c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/api"})
+	require.NoError(t, err)
+	revoked.Store("Bearer at-1", true) // the vendor revokes the cached token early
+	_, err = c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/api"})
+	require.NoError(t, err, "a 401 fetches a new token and retries once")
+	assert.Equal(t, int32(2), tokens.Load())
+	assert.Equal(t, int32(3), calls.Load())
+
+	revoked.Store("Bearer at-2", true)
+	revoked.Store("Bearer at-3", true)
+	_, err = c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/api"})
+	require.ErrorIs(t, err, errs.ErrUnauthorized, "only one retry")
+	assert.Equal(t, int32(5), calls.Load())
 }

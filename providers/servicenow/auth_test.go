@@ -2,6 +2,7 @@ package servicenow
 
 import (
 	"errors"
+	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -88,19 +89,26 @@ func TestWrongCredentials(t *testing.T) {
 			t.Errorf("%s: want ErrUnauthorized, got %v", name, err)
 		}
 	}
-	// A token the instance revoked (or expired early) is refused too.
+	// A token the instance revoked (or expired early) is replaced: the 401
+	// makes the client fetch a new token and retry once.
 	d := openDriver(t, f, modeOAuth)
 	c := connector(d)
 	if _, err := c.ListIssueTypes(t.Context(), ""); err != nil {
 		t.Fatal(err)
 	}
 	f.ExpireTokens()
-	if _, err := c.ListIssueTypes(t.Context(), ""); !errors.Is(err, errs.ErrUnauthorized) {
-		t.Errorf("with a revoked token: want ErrUnauthorized, got %v", err)
+	if _, err := c.ListIssueTypes(t.Context(), ""); err != nil {
+		t.Errorf("with a revoked token: want a fresh token and success, got %v", err)
 	}
+	if got := len(f.Tokens()); got != 1 {
+		t.Errorf("the fake issued %d tokens after the revocation, want 1", got)
+	}
+	// A 401 that persists after the refresh is an error.
+	f.Inject(snowfake.Fault{Status: http.StatusUnauthorized, Count: 2})
 	var e *errs.Error
 	_, err := c.ListIssueTypes(t.Context(), "")
-	if errors.As(err, &e) && e.Status != 401 {
+	f.ClearFaults()
+	if !errors.As(err, &e) || e.Status != 401 {
 		t.Errorf("status = %d, want 401", e.Status)
 	}
 }
