@@ -16,6 +16,16 @@ import (
 	"github.com/seed-e6251c81/synqly/store"
 )
 
+// WithConnectorRevalidation sets how long a built connector driver is used
+// without checking the store for changes made by other clients (another
+// process or instance on the same database): after d, the next call reloads
+// the integration's and its credentials' versions (one cheap read each) and
+// rebuilds the driver if they changed. Changes made through this client are
+// seen at once. Default 1s; 0 checks before every call.
+func WithConnectorRevalidation(d time.Duration) Option {
+	return func(o *options) { o.revalidate, o.revalidateSet = d, true }
+}
+
 // WithHTTPClient sets the *http.Client provider drivers use to reach vendor
 // APIs: the application's transport, proxies and TLS settings. Drivers add
 // retries, backoff and size limits on top. Default: a pooled client.
@@ -69,9 +79,10 @@ type driverCache struct {
 	mu      sync.Mutex
 	entries map[string]*driverEntry
 	// gen counts this client's changes to integrations, credentials and
-	// accounts; an entry validated at the current gen is used without
-	// touching the store.
-	gen atomic.Uint64
+	// accounts; an entry validated at the current gen, less than maxAge
+	// ago, is used without touching the store.
+	gen    atomic.Uint64
+	maxAge time.Duration
 }
 
 type driverEntry struct {
@@ -83,6 +94,7 @@ type driverEntry struct {
 // built from.
 type driverSnapshot struct {
 	gen       uint64
+	checked   time.Time // when the store was last consulted (monotonic)
 	driver    any
 	accountID string
 	category  providers.Category
@@ -126,12 +138,12 @@ func (dc *driverCache) resolve(ctx context.Context, c *Client, accountID, id str
 	dc.mu.Unlock()
 
 	gen := dc.gen.Load()
-	if s := e.snap.Load(); s != nil && s.gen == gen {
+	if s := e.snap.Load(); dc.fresh(s, gen) {
 		return s.usable(c, accountID, id, want)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if s := e.snap.Load(); s != nil && s.gen == gen {
+	if s := e.snap.Load(); dc.fresh(s, gen) {
 		return s.usable(c, accountID, id, want)
 	}
 	s, err := dc.validate(ctx, c, e.snap.Load(), id, gen)
@@ -143,6 +155,11 @@ func (dc *driverCache) resolve(ctx context.Context, c *Client, accountID, id str
 	}
 	e.snap.Store(s)
 	return s.usable(c, accountID, id, want)
+}
+
+// fresh reports whether s may be used without consulting the store.
+func (dc *driverCache) fresh(s *driverSnapshot, gen uint64) bool {
+	return s != nil && s.gen == gen && time.Since(s.checked) < dc.maxAge
 }
 
 // usable checks scope, category and expiry against a snapshot.
@@ -187,7 +204,7 @@ func (dc *driverCache) validate(ctx context.Context, c *Client, prev *driverSnap
 	}
 	if prev != nil && prev.version == obj.Version && maps.Equal(prev.creds, creds) {
 		s := *prev
-		s.gen = gen
+		s.gen, s.checked = gen, time.Now()
 		return &s, nil
 	}
 	prov, err := in.ProviderConfig.provider()
@@ -225,7 +242,7 @@ func (dc *driverCache) validate(ctx context.Context, c *Client, prev *driverSnap
 		closeDriver(prev.driver)
 	}
 	c.log.Debug("synqly: built connector driver", "integration_id", id, "provider", prov.ID)
-	return &driverSnapshot{gen: gen, driver: d, accountID: in.AccountID, category: prov.Category, provider: prov.ID,
+	return &driverSnapshot{gen: gen, checked: time.Now(), driver: d, accountID: in.AccountID, category: prov.Category, provider: prov.ID,
 		version: obj.Version, creds: creds, expires: expires}, nil
 }
 

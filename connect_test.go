@@ -229,3 +229,34 @@ func TestTicketingConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestTicketingSeesOtherClients: two clients on one database; a change made
+// through one reaches the other's cached driver within the revalidation
+// bound.
+func TestTicketingSeesOtherClients(t *testing.T) {
+	registerSpy()
+	ctx := context.Background()
+	a, path := newClient(t)
+	b, err := synqly.Open(ctx, synqly.WithDatabasePath(path), synqly.WithSecretKey(testKey), synqly.WithLogger(quiet()),
+		synqly.WithConnectorRevalidation(0))
+	require.NoError(t, err)
+	defer b.Close()
+	acct := mustAccount(t, a, "Acme")
+	in, _ := spyIntegration(t, a, acct.ID, "ticketing_spy", nil)
+
+	tk, err := b.Ticketing(ctx, in.ID)
+	require.NoError(t, err)
+	got, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, "", got.Description)
+
+	_, err = a.Integrations.Patch(ctx, acct.ID, in.ID, []synqly.PatchOperation{{Op: "add", Path: "/provider_config/label", Value: "from-a"}})
+	require.NoError(t, err)
+	got, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "y"})
+	require.NoError(t, err)
+	assert.Equal(t, "from-a", got.Description, "b's driver was rebuilt after a's change")
+
+	require.NoError(t, a.Integrations.Delete(ctx, acct.ID, in.ID))
+	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "z"})
+	require.ErrorIs(t, err, synqly.ErrNotFound, "b notices a's delete")
+}

@@ -92,7 +92,9 @@ type options struct {
 	newID   func() string
 	hasKeys bool
 
-	httpClient *http.Client
+	httpClient    *http.Client
+	revalidate    time.Duration
+	revalidateSet bool
 }
 
 // WithStore makes the client keep its objects in s instead of the embedded
@@ -180,6 +182,10 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 		o.newID = ids.New
 	}
 	c := &Client{log: o.logger, now: func() time.Time { return o.now().UTC() }, newID: o.newID, httpClient: o.httpClient}
+	c.drivers.maxAge = time.Second
+	if o.revalidateSet {
+		c.drivers.maxAge = max(o.revalidate, 0)
+	}
 
 	if o.store == nil {
 		path := o.dbPath
