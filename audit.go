@@ -74,13 +74,19 @@ func ActorFrom(ctx context.Context) string {
 // AuditService lists the audit trail. Get it from Client.Audit.
 type AuditService struct {
 	c         *Client
-	accountID string // when set, only this account's events
+	scoped    bool   // only accountID's events (see Client.Account)
+	accountID string // the account of a scoped service
 }
 
 // List returns one page of audit events, oldest first unless opts.Order says
 // otherwise. Fields: id, created_at, actor, operation, resource_type,
 // resource_id, account_id, outcome.
 func (s *AuditService) List(ctx context.Context, opts ListOptions) (*Page[AuditEvent], error) {
+	if s.scoped {
+		if err := validID(store.Accounts, s.accountID); err != nil {
+			return nil, err
+		}
+	}
 	return listPage(ctx, s.c, store.ListRequest{Kind: store.AuditEvents, AccountID: s.accountID}, opts, decodeDoc[AuditEvent])
 }
 

@@ -236,11 +236,8 @@ func TestTicketingConcurrent(t *testing.T) {
 func TestTicketingSeesOtherClients(t *testing.T) {
 	registerSpy()
 	ctx := context.Background()
-	a, path := newClient(t)
-	b, err := synqly.Open(ctx, synqly.WithDatabasePath(path), synqly.WithSecretKey(testKey), synqly.WithLogger(quiet()),
-		synqly.WithConnectorRevalidation(0))
-	require.NoError(t, err)
-	defer b.Close()
+	a, where := newClient(t)
+	b := reopen(t, where, synqly.WithConnectorRevalidation(0))
 	acct := mustAccount(t, a, "Acme")
 	in, _ := spyIntegration(t, a, acct.ID, "ticketing_spy", nil)
 

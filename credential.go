@@ -152,7 +152,8 @@ func strictDecode(b []byte, v any) error {
 // the account itself and its integrations).
 type CredentialsService struct {
 	c         *Client
-	accountID string // when set, confines every call to this account
+	scoped    bool   // confined to accountID (see Client.Account)
+	accountID string // the account of a scoped service
 }
 
 var credentialReadOnly = []string{"id", "account_id", "integration_id", "integration_point_id",
@@ -209,7 +210,7 @@ func (s *CredentialsService) setOwner(ctx context.Context, tx store.Tx, cr *Cred
 	default:
 		return errs.Invalid("owner_type", "owner_type %q is not valid; use account, integration or integration_point", clip(string(cr.OwnerType)))
 	}
-	if s.accountID != "" && cr.AccountID != s.accountID {
+	if s.scoped && cr.AccountID != s.accountID {
 		return errs.New(errs.NotFound, "%s %q not found", cr.OwnerType, ownerID)
 	}
 	return nil
@@ -280,20 +281,29 @@ func (s *CredentialsService) Get(ctx context.Context, ownerID, id string) (*Cred
 	return cr, err
 }
 
+// anyOwner tells load to accept a credential of any owner (Lookup).
+const anyOwner = "\x00any"
+
 // Lookup returns the no-secret view of a credential by id alone.
 func (s *CredentialsService) Lookup(ctx context.Context, id string) (*Credential, error) {
-	cr, _, err := s.load(ctx, s.c.store, "", id)
+	cr, _, err := s.load(ctx, s.c.store, anyOwner, id)
 	return cr, err
 }
 
-// load reads a credential, confined to ownerID (when not empty) and to the
-// service's account.
+// load reads a credential, confined to ownerID (anyOwner for none) and, for
+// a scoped service, to its account. An empty or malformed owner id finds
+// nothing.
 func (s *CredentialsService) load(ctx context.Context, r store.Reader, ownerID, id string) (*Credential, *store.Object, error) {
+	if ownerID != anyOwner {
+		if err := validID(store.Credentials, ownerID); err != nil {
+			return nil, nil, errs.New(errs.NotFound, "credential %q not found", clip(id))
+		}
+	}
 	cr, obj, err := get[Credential](ctx, r, store.Credentials, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if (ownerID != "" && cr.owner() != ownerID) || (s.accountID != "" && cr.AccountID != s.accountID) {
+	if (ownerID != anyOwner && cr.owner() != ownerID) || (s.scoped && cr.AccountID != s.accountID) {
 		return nil, nil, errs.New(errs.NotFound, "credential %q not found", id)
 	}
 	return cr, obj, nil
@@ -439,6 +449,11 @@ func (s *CredentialsService) checkUnused(ctx context.Context, tx store.Tx, cr *C
 func (s *CredentialsService) List(ctx context.Context, ownerID string, opts ListOptions) (*Page[Credential], error) {
 	if err := validID(store.Credentials, ownerID); err != nil {
 		return nil, err
+	}
+	if s.scoped {
+		if err := validID(store.Accounts, s.accountID); err != nil {
+			return nil, err
+		}
 	}
 	return listPage(ctx, s.c, store.ListRequest{Kind: store.Credentials, Scope: ownerID, AccountID: s.accountID}, opts, decodeDoc[Credential])
 }

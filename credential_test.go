@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -170,14 +168,7 @@ func TestSecretsNeverReachTheStore(t *testing.T) {
 	outputs = append(outputs, list, events, fmt.Sprintf("%v %+v %#v", cfgs, cfgs, list))
 
 	require.NoError(t, c.Close())
-	var blobs []string
-	files, _ := filepath.Glob(path + "*")
-	require.NotEmpty(t, files)
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		blobs = append(blobs, f+":"+string(b))
-	}
+	blobs := rawStore(t, path)
 	for _, o := range outputs {
 		if s, ok := o.(string); ok {
 			blobs = append(blobs, s)

@@ -1,11 +1,15 @@
 package synqly_test
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,22 +21,78 @@ import (
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/mock"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
+	"github.com/seed-e6251c81/synqly/store/postgres"
+	"github.com/seed-e6251c81/synqly/store/postgres/pgtest"
 )
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// newClient opens a client on a fresh SQLite file; it returns the file path.
+// testStore names the store the root tests run on: "sqlite" (default) or,
+// with SYNQLY_TEST_STORE=postgres, a fresh schema of $SYNQLY_POSTGRES_DSN.
+var testStore = cmp.Or(os.Getenv("SYNQLY_TEST_STORE"), "sqlite")
+
+// newClient opens a client on a fresh store; it returns where the store is
+// (a SQLite file path, or a PostgreSQL DSN prefixed with "postgres:") for
+// reopen and rawStore.
 func newClient(t testing.TB, opts ...synqly.Option) (*synqly.Client, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "synqly.db")
-	c, err := synqly.Open(context.Background(), append([]synqly.Option{
-		synqly.WithDatabasePath(path), synqly.WithSecretKey(testKey), synqly.WithLogger(quiet()),
-	}, opts...)...)
+	where := filepath.Join(t.TempDir(), "synqly.db")
+	if testStore == "postgres" {
+		where = "postgres:" + pgtest.FreshSchema(t, "root")
+	}
+	return reopen(t, where, opts...), where
+}
+
+// reopen opens another client on the store at where (see newClient).
+func reopen(t testing.TB, where string, opts ...synqly.Option) *synqly.Client {
+	t.Helper()
+	base := []synqly.Option{synqly.WithSecretKey(testKey), synqly.WithLogger(quiet())}
+	if dsn, ok := strings.CutPrefix(where, "postgres:"); ok {
+		s, err := postgres.Open(context.Background(), dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { s.Close() })
+		base = append(base, synqly.WithStore(s))
+	} else {
+		base = append(base, synqly.WithDatabasePath(where))
+	}
+	c, err := synqly.Open(context.Background(), append(base, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
-	return c, path
+	return c
+}
+
+// rawStore returns everything the store at where holds, as text: the
+// SQLite files' bytes, or every PostgreSQL row cast to text.
+func rawStore(t testing.TB, where string) []string {
+	t.Helper()
+	var blobs []string
+	if dsn, ok := strings.CutPrefix(where, "postgres:"); ok {
+		db, err := sql.Open("pgx", dsn)
+		require.NoError(t, err)
+		defer db.Close()
+		for _, table := range []string{"accounts", "integration_points", "integrations", "credentials", "audit_events", "provider_state"} {
+			rows, err := db.Query("SELECT t::text FROM " + table + " t")
+			require.NoError(t, err)
+			for rows.Next() {
+				var s string
+				require.NoError(t, rows.Scan(&s))
+				blobs = append(blobs, table+":"+s)
+			}
+			require.NoError(t, rows.Err())
+			rows.Close()
+		}
+		return blobs
+	}
+	files, _ := filepath.Glob(where + "*")
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		blobs = append(blobs, f+":"+string(b))
+	}
+	return blobs
 }
 
 func mustAccount(t testing.TB, c *synqly.Client, fullname string) *synqly.Account {

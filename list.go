@@ -56,6 +56,9 @@ func bind(kind store.Kind, opts ListOptions) (*filter.Bound, error) {
 
 // listPage runs one List against the store and decodes the objects.
 func listPage[T any](ctx context.Context, c *Client, req store.ListRequest, opts ListOptions, decode func(*store.Object) (*T, error)) (*Page[T], error) {
+	if ctx == nil {
+		return nil, errs.Invalid("ctx", "nil context")
+	}
 	b, err := bind(req.Kind, opts)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -110,6 +111,12 @@ func (p *ProviderConfig) provider() (providers.Provider, error) {
 			"provider %q is not available in this program; import its package (github.com/seed-e6251c81/synqly/providers/all registers every provider). Available: %s",
 			clip(p.Type), strings.Join(providers.IDs(), ", "))
 	}
+	if isNil(p.Config) {
+		p.Config = nil
+	}
+	if p.Config == nil && len(p.raw) == 0 {
+		return prov, errs.Invalid("provider_config", "provider_config of %s has no settings: set Config", prov.ID)
+	}
 	if p.Config == nil {
 		// Decoded before the provider was registered: decode again now.
 		var again ProviderConfig
@@ -123,6 +130,16 @@ func (p *ProviderConfig) provider() (providers.Provider, error) {
 		return prov, prefixField("provider_config", err)
 	}
 	return prov, nil
+}
+
+// isNil reports whether v is nil or a nil pointer (a typed nil in an
+// interface).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 // prefixField puts a prefix before the field an errs.Error names.

@@ -29,8 +29,8 @@ func (c *Client) Account(id string) *AccountScope {
 	return &AccountScope{
 		ID:           id,
 		Integrations: &AccountIntegrations{s: c.Integrations, accountID: id},
-		Credentials:  &CredentialsService{c: c, accountID: id},
-		Audit:        &AuditService{c: c, accountID: id},
+		Credentials:  &CredentialsService{c: c, scoped: true, accountID: id},
+		Audit:        &AuditService{c: c, scoped: true, accountID: id},
 		c:            c,
 	}
 }

@@ -41,11 +41,17 @@ func ValidateMappings(ms []CustomFieldMapping) error {
 	return nil
 }
 
+// MaxURLLen is the longest URL a provider configuration accepts.
+const MaxURLLen = 2048
+
 // ValidateURL checks that s is an absolute http or https URL with a host and
 // no user information (credentials belong in credentials, not in URLs).
 func ValidateURL(field, s string) error {
 	if strings.TrimSpace(s) == "" {
 		return errs.Invalid(field, "%s is required", field)
+	}
+	if len(s) > MaxURLLen {
+		return errs.Invalid(field, "%s is %d bytes long; the limit is %d", field, len(s), MaxURLLen)
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

@@ -54,6 +54,7 @@ type Options struct {
 
 // Client calls one vendor's API.
 type Client struct {
+	owned  bool // the *http.Client was made here: Close closes its idle connections
 	base   *url.URL
 	auth   Auth
 	rc     *retryablehttp.Client
@@ -70,7 +71,8 @@ func New(baseURL string, auth Auth, opts Options) (*Client, error) {
 	if auth == nil {
 		auth = None
 	}
-	if opts.HTTPClient == nil {
+	owned := opts.HTTPClient == nil
+	if owned {
 		opts.HTTPClient = cleanhttp.DefaultPooledClient()
 	}
 	if opts.MaxRetries == 0 {
@@ -100,7 +102,7 @@ func New(baseURL string, auth Auth, opts Options) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Client{base: u, auth: auth, opts: opts, logger: logger}
+	c := &Client{owned: owned, base: u, auth: auth, opts: opts, logger: logger}
 	c.rc = &retryablehttp.Client{
 		HTTPClient:     opts.HTTPClient,
 		RetryWaitMin:   opts.RetryWaitMin,
@@ -112,6 +114,14 @@ func New(baseURL string, auth Auth, opts Options) (*Client, error) {
 		RequestLogHook: countAttempts,
 	}
 	return c, nil
+}
+
+// Close closes the idle connections of the HTTP client New made when the
+// Options gave none; an application's client is the application's to close.
+func (c *Client) Close() {
+	if c.owned {
+		c.opts.HTTPClient.CloseIdleConnections()
+	}
 }
 
 // BaseURL returns the API's base URL.

@@ -151,6 +151,9 @@ func (d *Driver) Capabilities() ticketing.Capabilities {
 	return ticketing.Capabilities{Operations: slices.Clone(supported), Orders: orderFieldNames()}
 }
 
-// Close implements ticketing.Driver; the driver holds no resources beyond
-// the shared HTTP client's idle connections.
-func (d *Driver) Close() error { return nil }
+// Close implements ticketing.Driver: it closes the idle connections of the
+// HTTP client the driver made (an application's client is left alone).
+func (d *Driver) Close() error {
+	d.hc.Close()
+	return nil
+}

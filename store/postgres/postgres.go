@@ -145,6 +145,13 @@ func (s *Store) List(ctx context.Context, req store.ListRequest) (*store.Page, e
 // holds a connection and the row locks of what it wrote until it returns.
 // Reads through s inside fn see the last committed state, not fn's own
 // writes.
+//
+// Unlike SQLite, PostgreSQL aborts a transaction when one of its statements
+// fails: after a Tx method returns an error that the database raised (a
+// duplicate name or id, a missing or still-used reference), every later call
+// on that Tx fails too, and fn should return the error. Errors the store
+// finds without a failed statement (not found, a stale version, invalid
+// input) leave the transaction usable.
 func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	return s.e.Update(ctx, fn)
 }
