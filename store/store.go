@@ -5,9 +5,9 @@
 // the engine to enforce (identity, name uniqueness within a scope, a version for
 // optimistic concurrency, and for credentials a sealed secret). Engines index
 // the document fields listed in the Schema so the query language (package
-// filter) runs as parameterized SQL. Implementations: store/sqlite (default)
-// and, later, store/postgres. Every implementation must pass the conformance
-// suite in store/storetest.
+// filter) runs as parameterized SQL. Implementations: store/sqlite (the
+// default) and store/postgres (several instances on one database). Every
+// implementation must pass the conformance suite in store/storetest.
 //
 // The store never sees a plaintext secret: the root package seals credential
 // secrets before they reach Object.Sealed.

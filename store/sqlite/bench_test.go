@@ -239,6 +239,12 @@ func BenchmarkKeysetPage1000(b *testing.B) {
 	benchKeysetPage(b, 1000)
 }
 
+// BenchmarkKeysetPage10000 is the last page of a 1,000,000-row data set
+// (SYNQLY_BENCH_N=1000000), or the last page of a smaller one.
+func BenchmarkKeysetPage10000(b *testing.B) {
+	benchKeysetPage(b, 10000)
+}
+
 // benchKeysetPage lists page page (of 100, default order), or the last
 // page if the data set is smaller; the cursor is computed before the timer.
 func benchKeysetPage(b *testing.B, page int) {
