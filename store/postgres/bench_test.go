@@ -79,7 +79,7 @@ func benchData(b *testing.B) string {
 	benchOnce.Do(func() {
 		h := sha256.New()
 		for _, m := range migrations {
-			h.Write([]byte(m.sql))
+			h.Write([]byte(m.SQL))
 		}
 		schema := fmt.Sprintf("synqly_bench_%d_v%d_%s", n, benchGenVersion, hex.EncodeToString(h.Sum(nil))[:12])
 		benchDSN = withSearchPath(base, schema)

@@ -4,16 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"fmt"
 	"io/fs"
 	"log/slog"
-	"path"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/store/internal/sqlstore"
 )
 
 // migrationFiles holds the schema migrations, named NNNN_what.sql and
@@ -23,44 +19,13 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migration is one versioned schema change.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
 // migrations are the embedded migrations in version order, and
 // errMigrations what was wrong with them (a mistake in the program, which
 // Open reports and every test finds).
 var migrations, errMigrations = loadMigrations(migrationFiles)
 
-// loadMigrations reads NNNN_*.sql files from fsys's migrations directory.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	entries, err := fs.ReadDir(fsys, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v < 1 || !strings.HasSuffix(e.Name(), ".sql") {
-			return nil, fmt.Errorf("postgres: migration %q is not named NNNN_what.sql", e.Name())
-		}
-		data, err := fs.ReadFile(fsys, path.Join("migrations", e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(data)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("postgres: migrations must be numbered 1, 2, ... without gaps; found %q at position %d", m.name, i+1)
-		}
-	}
-	return ms, nil
+func loadMigrations(fsys fs.FS) ([]sqlstore.Migration, error) {
+	return sqlstore.LoadMigrations(fsys, "postgres")
 }
 
 // SchemaVersion is the schema version this package creates and reads: the
@@ -105,14 +70,14 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 			"postgres: the database has schema version %d, newer than the %d this program knows; use a newer version of the program",
 			newest, len(migrations))
 	}
-	var done []migration
+	var done []sqlstore.Migration
 	for _, m := range migrations[newest:] {
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			return errs.Wrap(errs.Internal, err, "postgres: migration %s", m.name)
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return errs.Wrap(errs.Internal, err, "postgres: migration %s", m.Name)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-			m.version, time.Now().UnixNano()); err != nil {
-			return errs.Wrap(errs.Internal, err, "postgres: record migration %s", m.name)
+			m.Version, time.Now().UnixNano()); err != nil {
+			return errs.Wrap(errs.Internal, err, "postgres: record migration %s", m.Name)
 		}
 		done = append(done, m)
 	}
@@ -120,7 +85,7 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 		return errs.Wrap(errs.Internal, err, "postgres: commit migrations")
 	}
 	for _, m := range done {
-		log.InfoContext(ctx, "postgres: applied migration", "version", m.version, "name", m.name)
+		log.InfoContext(ctx, "postgres: applied migration", "version", m.Version, "name", m.Name)
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func benchData(b *testing.B) string {
 	benchOnce.Do(func() {
 		h := sha256.New()
 		for _, m := range migrations {
-			h.Write([]byte(m.sql))
+			h.Write([]byte(m.SQL))
 		}
 		key := fmt.Sprintf("synqly-bench-%d-v%d-%s.db", n, benchGenVersion, hex.EncodeToString(h.Sum(nil))[:12])
 		benchPath = filepath.Join(os.TempDir(), key)
