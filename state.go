@@ -74,18 +74,26 @@ func (s *integrationState) Put(ctx context.Context, key string, value []byte) er
 	if err != nil {
 		return errs.Wrap(errs.Internal, err, "encoding provider state")
 	}
-	return s.c.store.Update(ctx, func(tx store.Tx) error {
-		obj, err := tx.Get(ctx, store.ProviderState, s.id(key))
-		switch {
-		case err == nil:
-			obj.Doc = doc
-			return tx.Replace(ctx, obj)
-		case errs.CodeOf(err) == errs.NotFound:
-			return tx.Insert(ctx, &store.Object{Kind: store.ProviderState, ID: s.id(key), Scope: s.integrationID, Doc: doc})
-		default:
+	// A put is a blind write, so losing a race with another writer of the
+	// same key (another instance, or the store's version check) is retried.
+	for range 8 {
+		err = s.c.store.Update(ctx, func(tx store.Tx) error {
+			obj, err := tx.Get(ctx, store.ProviderState, s.id(key))
+			switch {
+			case err == nil:
+				obj.Doc = doc
+				return tx.Replace(ctx, obj)
+			case errs.CodeOf(err) == errs.NotFound:
+				return tx.Insert(ctx, &store.Object{Kind: store.ProviderState, ID: s.id(key), Scope: s.integrationID, Doc: doc})
+			default:
+				return err
+			}
+		})
+		if errs.CodeOf(err) != errs.Conflict {
 			return err
 		}
-	})
+	}
+	return err
 }
 
 func (s *integrationState) Delete(ctx context.Context, key string) error {
