@@ -92,6 +92,7 @@ type options struct {
 	newID   func() string
 	hasKeys bool
 
+	dsn           string
 	httpClient    *http.Client
 	revalidate    time.Duration
 	revalidateSet bool
@@ -102,6 +103,13 @@ type options struct {
 // required, since there is no default place to keep one. Close does not
 // close s: the caller opened it and closes it.
 func WithStore(s store.Store) Option { return func(o *options) { o.store = s } }
+
+// WithStoreDSN opens the store a data source name names and makes the
+// client keep its objects there; Close closes it. The engine's package must
+// be imported: "postgres://user:pass@host/db" needs
+// github.com/seed-e6251c81/synqly/store/postgres; "sqlite:path/to/file.db"
+// is always available. As with WithStore, a secret key is required.
+func WithStoreDSN(dsn string) Option { return func(o *options) { o.dsn = dsn } }
 
 // WithSecretKey sets the 32-byte key that seals credential secrets, and
 // previous keys that can still open secrets sealed before a rotation (see
@@ -187,7 +195,16 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 		c.drivers.maxAge = max(o.revalidate, 0)
 	}
 
-	if o.store == nil {
+	if o.store == nil && o.dsn != "" {
+		if !o.hasKeys {
+			return nil, errs.Invalid("key", "a secret key is required with WithStoreDSN: pass WithSecretKey or WithKeyProvider")
+		}
+		s, err := store.OpenDSN(ctx, o.dsn)
+		if err != nil {
+			return nil, err
+		}
+		c.store, c.ownsStore = s, true
+	} else if o.store == nil {
 		path := o.dbPath
 		if path == "" {
 			path = DefaultDatabasePath()

@@ -164,3 +164,17 @@ func (s *Store) Close() error { return s.e.Close() }
 // benchmarks: writing through it bypasses every check of the store
 // (versions, name keys, extracted columns).
 func (s *Store) DB() *sql.DB { return s.db }
+
+// init registers the "postgres" and "postgresql" schemes for
+// store.OpenDSN (and so synqly.WithStoreDSN) with URL data source names.
+func init() {
+	open := func(ctx context.Context, dsn string) (store.Store, error) {
+		s, err := Open(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	store.Register("postgres", open)
+	store.Register("postgresql", open)
+}

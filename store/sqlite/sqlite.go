@@ -163,3 +163,15 @@ func (s *Store) Path() string { return s.path }
 // escape hatch for tests and benchmarks: writing through it bypasses every
 // check of the store (versions, name keys, extracted columns).
 func (s *Store) DB() *sql.DB { return s.read }
+
+// init registers the "sqlite" scheme for store.OpenDSN: "sqlite:file.db"
+// or "sqlite:///abs/path/file.db".
+func init() {
+	store.Register("sqlite", func(ctx context.Context, dsn string) (store.Store, error) {
+		s, err := Open(ctx, strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"))
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	})
+}
