@@ -43,6 +43,7 @@ type SoakReport struct {
 	ByKind map[string]int64
 }
 
+// String summarizes the report on one line.
 func (r SoakReport) String() string {
 	return fmt.Sprintf("%d ops in %v: %.0f ops/s, p50 %v, p99 %v, %d conflicts retried, %v",
 		r.Ops, r.Elapsed.Round(time.Millisecond), r.Throughput, r.P50, r.P99, r.Conflicts, r.ByKind)
