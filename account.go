@@ -89,11 +89,20 @@ func (s *AccountsService) Get(ctx context.Context, id string) (*Account, error) 
 }
 
 // Update replaces the account's name, fullname, environment and labels with
-// those of a. a.ID must be empty or id; timestamps in a are ignored.
+// those of a, which must be the account as read (Get, List) and then
+// changed: its UpdatedAt is the precondition. If the account changed since
+// (another client's Update or Patch), Update is an ErrConflict error and
+// changes nothing: Get it again, reapply the change and retry — or use
+// Patch, which changes only the fields it names and can test values first.
+// A zero UpdatedAt is an ErrInvalidInput error. a.ID must be empty or id;
+// CreatedAt is ignored.
 func (s *AccountsService) Update(ctx context.Context, id string, a Account) (*Account, error) {
 	return s.replace(ctx, &change{op: AuditUpdate}, id, func(cur *Account) (*Account, error) {
 		if a.ID != "" && a.ID != id {
 			return nil, errs.Invalid("id", "the body's id does not match the account being updated")
+		}
+		if err := unchangedSince("account", id, a.UpdatedAt, cur.UpdatedAt); err != nil {
+			return nil, err
 		}
 		return &a, nil
 	})
@@ -124,7 +133,7 @@ func (s *AccountsService) replace(ctx context.Context, ch *change, id string, ed
 		if err != nil {
 			return err
 		}
-		next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, s.c.now()
+		next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, touched(s.c.now(), cur.UpdatedAt)
 		if err := normalizeAccount(next); err != nil {
 			return err
 		}
@@ -145,13 +154,14 @@ func (s *AccountsService) Delete(ctx context.Context, id string) error {
 		if _, _, err := get[Account](ctx, tx, store.Accounts, id); err != nil {
 			return err
 		}
+		// Integrations first: they reference the account's credentials.
+		if _, err := tx.DeleteWhere(ctx, store.Integrations, "account_id", id); err != nil {
+			return err
+		}
 		if _, err := tx.DeleteWhere(ctx, store.Credentials, "account_id", id); err != nil {
 			return err
 		}
 		if _, err := tx.DeleteWhere(ctx, store.ProviderState, "account_id", id); err != nil {
-			return err
-		}
-		if _, err := tx.DeleteWhere(ctx, store.Integrations, "account_id", id); err != nil {
 			return err
 		}
 		return tx.Delete(ctx, store.Accounts, id)

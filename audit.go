@@ -6,7 +6,10 @@ import (
 	"errors"
 	"iter"
 	"log/slog"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/store"
@@ -56,11 +59,31 @@ type AuditEvent struct {
 
 type actorKey struct{}
 
+// MaxActorLen is the longest actor WithActor accepts, in bytes.
+const MaxActorLen = 256
+
 // WithActor returns a context that attributes the changes made with it to
 // actor (a user name, e-mail or service id) in the audit trail. Changes made
-// with a context that names no actor are recorded with actor "unknown".
+// with a context that names no actor are recorded with actor "unknown". An
+// actor must be valid UTF-8 of at most MaxActorLen bytes without control
+// characters; a change made with any other actor is refused with
+// ErrInvalidInput (Field "actor") before it touches the store.
 func WithActor(ctx context.Context, actor string) context.Context {
 	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// checkActor validates the actor of ctx, once per change.
+func checkActor(ctx context.Context) error {
+	a := ActorFrom(ctx)
+	switch {
+	case len(a) > MaxActorLen:
+		return errs.Invalid("actor", "the actor set by WithActor is %d bytes long; the limit is %d", len(a), MaxActorLen)
+	case !utf8.ValidString(a):
+		return errs.Invalid("actor", "the actor set by WithActor is not valid UTF-8")
+	case strings.ContainsFunc(a, unicode.IsControl):
+		return errs.Invalid("actor", "the actor set by WithActor contains a control character (such as NUL)")
+	}
+	return nil
 }
 
 // ActorFrom returns the actor set by WithActor, or "unknown".
@@ -83,7 +106,7 @@ type AuditService struct {
 // resource_id, account_id, outcome.
 func (s *AuditService) List(ctx context.Context, opts ListOptions) (*Page[AuditEvent], error) {
 	if s.scoped {
-		if err := validID(store.Accounts, s.accountID); err != nil {
+		if err := checkScope(s.accountID); err != nil {
 			return nil, err
 		}
 	}
@@ -111,6 +134,13 @@ type change struct {
 func (c *Client) mutate(ctx context.Context, ch *change, fn func(tx store.Tx) error) error {
 	if ctx == nil {
 		return errs.Invalid("ctx", "nil context")
+	}
+	if c.closed.Load() {
+		return errClosed()
+	}
+	if err := checkActor(ctx); err != nil {
+		// Nothing is recorded: the audit trail cannot name this actor.
+		return err
 	}
 	err := c.store.Update(ctx, func(tx store.Tx) error {
 		if err := fn(tx); err != nil {

@@ -48,7 +48,7 @@ func (c *Client) Ticketing(ctx context.Context, integrationID string) (*ticketin
 // integrations; see Client.Ticketing. An integration of another account is
 // ErrNotFound.
 func (a *AccountScope) Ticketing(ctx context.Context, integrationID string) (*ticketing.Connector, error) {
-	if err := validID(store.Accounts, a.ID); err != nil {
+	if err := checkScope(a.ID); err != nil {
 		return nil, err
 	}
 	return a.c.ticketing(ctx, a.ID, integrationID)

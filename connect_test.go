@@ -148,7 +148,7 @@ func TestTicketingDispatch(t *testing.T) {
 
 	// A new secret rebuilds it too.
 	_, err = c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: cr.Name, Expires: cr.Expires,
-		Config: &synqly.TokenCredential{Secret: "spy-secret-2"}})
+		Config: &synqly.TokenCredential{Secret: "spy-secret-2"}, UpdatedAt: cr.UpdatedAt})
 	require.NoError(t, err)
 	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "after rotation"})
 	require.NoError(t, err)

@@ -88,6 +88,10 @@ type UpdateCredentialRequest struct {
 	// while integrations use the credential); nil keeps the stored secret.
 	Config  credential.Config `json:"config,omitempty"`
 	Expires *time.Time        `json:"expires,omitempty"`
+	// UpdatedAt is the updated_at of the credential as read (Get, List):
+	// the Update's precondition. Required; a credential changed since is
+	// an ErrConflict error.
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // UnmarshalJSON decodes a request whose config is the tagged union.
@@ -163,6 +167,9 @@ var credentialReadOnly = []string{"id", "account_id", "integration_id", "integra
 // req.OwnerType (default account). The secret is sealed before it reaches
 // the store; the result is the no-secret view.
 func (s *CredentialsService) Create(ctx context.Context, ownerID string, req CreateCredentialRequest) (*Credential, error) {
+	if err := s.checkScope(); err != nil {
+		return nil, err
+	}
 	cr := &Credential{ID: s.c.newID(), Name: req.Name, Fullname: req.Fullname, OwnerType: req.OwnerType,
 		Expires: req.Expires, Managed: Unmanaged}
 	if cr.OwnerType == "" {
@@ -183,6 +190,15 @@ func (s *CredentialsService) Create(ctx context.Context, ownerID string, req Cre
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkScope refuses every call of a service confined to an account whose
+// id is empty or malformed (see Client.Account).
+func (s *CredentialsService) checkScope() error {
+	if s.scoped {
+		return checkScope(s.accountID)
+	}
+	return nil
 }
 
 // setOwner checks that the owner exists (and lies in the service's account)
@@ -210,7 +226,7 @@ func (s *CredentialsService) setOwner(ctx context.Context, tx store.Tx, cr *Cred
 	default:
 		return errs.Invalid("owner_type", "owner_type %q is not valid; use account, integration or integration_point", clip(string(cr.OwnerType)))
 	}
-	if s.scoped && cr.AccountID != s.accountID {
+	if s.scoped && (s.accountID == "" || cr.AccountID != s.accountID) {
 		return errs.New(errs.NotFound, "%s %q not found", cr.OwnerType, ownerID)
 	}
 	return nil
@@ -277,6 +293,9 @@ func (cr *Credential) owner() string {
 
 // Get returns the no-secret view of the credential ownerID owns.
 func (s *CredentialsService) Get(ctx context.Context, ownerID, id string) (*Credential, error) {
+	if err := s.checkScope(); err != nil {
+		return nil, err
+	}
 	cr, _, err := s.load(ctx, s.c.store, ownerID, id)
 	return cr, err
 }
@@ -286,6 +305,9 @@ const anyOwner = "\x00any"
 
 // Lookup returns the no-secret view of a credential by id alone.
 func (s *CredentialsService) Lookup(ctx context.Context, id string) (*Credential, error) {
+	if err := s.checkScope(); err != nil {
+		return nil, err
+	}
 	cr, _, err := s.load(ctx, s.c.store, anyOwner, id)
 	return cr, err
 }
@@ -303,16 +325,25 @@ func (s *CredentialsService) load(ctx context.Context, r store.Reader, ownerID, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if (ownerID != anyOwner && cr.owner() != ownerID) || (s.scoped && cr.AccountID != s.accountID) {
+	if (ownerID != anyOwner && cr.owner() != ownerID) || (s.scoped && (s.accountID == "" || cr.AccountID != s.accountID)) {
 		return nil, nil, errs.New(errs.NotFound, "credential %q not found", id)
 	}
 	return cr, obj, nil
 }
 
 // Update replaces the credential's name, fullname, expiry and, when
-// req.Config is set, its secret.
+// req.Config is set, its secret. req.UpdatedAt must be the updated_at of the
+// credential as read: if it changed since (another client's Update or
+// Patch), Update is an ErrConflict error and changes nothing; Get it again
+// and retry, or use Patch.
 func (s *CredentialsService) Update(ctx context.Context, ownerID, id string, req UpdateCredentialRequest) (*Credential, error) {
+	if err := s.checkScope(); err != nil {
+		return nil, err
+	}
 	return s.replace(ctx, &change{op: AuditUpdate}, ownerID, id, func(cur *Credential) (*Credential, credential.Config, error) {
+		if err := unchangedSince("credential", id, req.UpdatedAt, cur.UpdatedAt); err != nil {
+			return nil, nil, err
+		}
 		next := *cur
 		next.Name, next.Fullname, next.Expires = req.Name, req.Fullname, req.Expires
 		return &next, req.Config, nil
@@ -324,6 +355,9 @@ func (s *CredentialsService) Update(ctx context.Context, ownerID, id string, req
 // {"type":"token","secret":"..."}) replaces the secret; the patch's values
 // never reach the audit trail.
 func (s *CredentialsService) Patch(ctx context.Context, ownerID, id string, ops []PatchOperation) (*Credential, error) {
+	if err := s.checkScope(); err != nil {
+		return nil, err
+	}
 	ch := &change{op: AuditPatch}
 	return s.replace(ctx, ch, ownerID, id, func(cur *Credential) (*Credential, credential.Config, error) {
 		var next struct {
@@ -370,7 +404,7 @@ func (s *CredentialsService) replace(ctx context.Context, ch *change, ownerID, i
 		// Owner, management and timestamps are the library's.
 		next.ID, next.OwnerType, next.AccountID, next.IntegrationID = cur.ID, cur.OwnerType, cur.AccountID, cur.IntegrationID
 		next.IntegrationPointID, next.OrganizationWebhookID, next.Managed = cur.IntegrationPointID, cur.OrganizationWebhookID, cur.Managed
-		next.CreatedAt, next.UpdatedAt = cur.CreatedAt, s.c.now()
+		next.CreatedAt, next.UpdatedAt = cur.CreatedAt, touched(s.c.now(), cur.UpdatedAt)
 		if next.Name, next.Fullname, err = resolveNames(next.Name, next.Fullname, next.ID); err != nil {
 			return err
 		}
@@ -407,6 +441,9 @@ func (s *CredentialsService) replace(ctx context.Context, ch *change, ownerID, i
 // Delete deletes the credential. One still referenced by an integration is
 // an ErrConflict error.
 func (s *CredentialsService) Delete(ctx context.Context, ownerID, id string) error {
+	if err := s.checkScope(); err != nil {
+		return err
+	}
 	ch := &change{op: AuditDelete, resourceType: "credential", resourceID: id}
 	return s.c.mutate(ctx, ch, func(tx store.Tx) error {
 		cur, _, err := s.load(ctx, tx, ownerID, id)
@@ -447,13 +484,11 @@ func (s *CredentialsService) checkUnused(ctx context.Context, tx store.Tx, cr *C
 // organization_webhook_id, managed, expires, config.type, created_at,
 // updated_at.
 func (s *CredentialsService) List(ctx context.Context, ownerID string, opts ListOptions) (*Page[Credential], error) {
-	if err := validID(store.Credentials, ownerID); err != nil {
+	if err := s.checkScope(); err != nil {
 		return nil, err
 	}
-	if s.scoped {
-		if err := validID(store.Accounts, s.accountID); err != nil {
-			return nil, err
-		}
+	if err := validID(store.Credentials, ownerID); err != nil {
+		return nil, err
 	}
 	return listPage(ctx, s.c, store.ListRequest{Kind: store.Credentials, Scope: ownerID, AccountID: s.accountID}, opts, decodeDoc[Credential])
 }

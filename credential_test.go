@@ -71,12 +71,12 @@ func TestCredentialLifecycle(t *testing.T) {
 	assert.Equal(t, cr, got)
 
 	// Update without config keeps the secret; with config replaces it.
-	upd, err := c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Expires: ptr(time.Now().Add(time.Hour).UTC())})
+	upd, err := c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Expires: ptr(time.Now().Add(time.Hour).UTC()), UpdatedAt: cr.UpdatedAt})
 	require.NoError(t, err)
 	assert.Equal(t, "hec", upd.Name)
 	assert.Equal(t, "hec", upd.Fullname)
 	assert.Equal(t, credential.TypeToken, upd.Config.Type)
-	upd, err = c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Config: &synqly.BasicCredential{Username: "u", Secret: "p"}})
+	upd, err = c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Config: &synqly.BasicCredential{Username: "u", Secret: "p"}, UpdatedAt: upd.UpdatedAt})
 	require.NoError(t, err)
 	assert.Equal(t, credential.TypeBasic, upd.Config.Type)
 
@@ -150,7 +150,7 @@ func TestSecretsNeverReachTheStore(t *testing.T) {
 	secrets = append(secrets, "S3CRET-inline-7f3a9c", "S3CRET-updated-7f3a9c", "S3CRET-patched-7f3a9c")
 	outputs = append(outputs, res)
 	upd, err := c.Credentials.Update(ctx, a.ID, outputs[2].(*synqly.Credential).ID, synqly.UpdateCredentialRequest{Name: "c2",
-		Config: &synqly.TokenCredential{Secret: "S3CRET-updated-7f3a9c"}})
+		Config: &synqly.TokenCredential{Secret: "S3CRET-updated-7f3a9c"}, UpdatedAt: outputs[2].(*synqly.Credential).UpdatedAt})
 	require.NoError(t, err)
 	pat, err := c.Credentials.Patch(ctx, a.ID, outputs[3].(*synqly.Credential).ID, []synqly.PatchOperation{
 		{Op: "replace", Path: "/config", Value: map[string]any{"type": "basic", "username": "u", "secret": "S3CRET-patched-7f3a9c"}}})

@@ -34,4 +34,7 @@ var (
 	ErrRateLimited = errs.ErrRateLimited
 	// ErrInternal: the library or its store failed.
 	ErrInternal = errs.ErrInternal
+	// ErrClosed: the client was closed; every call after Client.Close
+	// returns it, whether the client opened its store or was given one.
+	ErrClosed = errs.ErrClosed
 )

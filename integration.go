@@ -80,11 +80,15 @@ func (s *IntegrationsService) Create(ctx context.Context, accountID string, req 
 		if _, _, err := get[Account](ctx, tx, store.Accounts, accountID); err != nil {
 			return err
 		}
-		created, err := s.c.prepareIntegration(ctx, tx, in, nil)
+		plan, err := s.c.prepareIntegration(ctx, tx, in, nil)
 		if err != nil {
 			return err
 		}
 		if err := insert(ctx, tx, store.Integrations, in.ID, in.AccountID, in); err != nil {
+			return err
+		}
+		created, err := plan.apply(ctx, tx)
+		if err != nil {
 			return err
 		}
 		res = &IntegrationResult{Integration: in, CredentialsCreated: created}
@@ -103,12 +107,18 @@ func (s *IntegrationsService) Get(ctx context.Context, accountID, id string) (*I
 }
 
 // Update replaces the integration's name, fullname, provider config and
-// integration point with those of in. Managed credentials the new
-// configuration no longer references are deleted.
+// integration point with those of in, which must be the integration as read
+// and then changed: its UpdatedAt is the precondition, as for
+// AccountsService.Update (an integration changed since is an ErrConflict
+// error). Managed credentials the new configuration no longer references
+// are deleted.
 func (s *IntegrationsService) Update(ctx context.Context, accountID, id string, in Integration) (*IntegrationResult, error) {
-	return s.replace(ctx, &change{op: AuditUpdate}, accountID, id, func(*Integration) (*Integration, error) {
+	return s.replace(ctx, &change{op: AuditUpdate}, accountID, id, func(cur *Integration) (*Integration, error) {
 		if in.ID != "" && in.ID != id {
 			return nil, errs.Invalid("id", "the body's id does not match the integration being updated")
+		}
+		if err := unchangedSince("integration", id, in.UpdatedAt, cur.UpdatedAt); err != nil {
+			return nil, err
 		}
 		return &in, nil
 	})
@@ -139,12 +149,17 @@ func (s *IntegrationsService) replace(ctx context.Context, ch *change, accountID
 		if err != nil {
 			return err
 		}
-		next.ID, next.AccountID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.AccountID, cur.CreatedAt, s.c.now()
-		created, err := s.c.prepareIntegration(ctx, tx, next, cur)
+		next.ID, next.AccountID, next.CreatedAt = cur.ID, cur.AccountID, cur.CreatedAt
+		next.UpdatedAt = touched(s.c.now(), cur.UpdatedAt)
+		plan, err := s.c.prepareIntegration(ctx, tx, next, cur)
 		if err != nil {
 			return err
 		}
 		if err := replaceDoc(ctx, tx, obj, next); err != nil {
+			return err
+		}
+		created, err := plan.apply(ctx, tx)
+		if err != nil {
 			return err
 		}
 		res = &IntegrationResult{Integration: next, CredentialsCreated: created}
@@ -156,20 +171,26 @@ func (s *IntegrationsService) replace(ctx context.Context, ch *change, accountID
 	return res, nil
 }
 
-// Delete deletes the integration and the credentials it owns.
+// Delete deletes the integration together with the credentials it owns and
+// its provider's state (a mock's tickets), in one transaction. The store's
+// foreign keys make this hold under concurrency: a credential or state entry
+// written for the integration by a transaction racing with the delete either
+// lands before it (and goes with it) or fails with ErrNotFound.
 func (s *IntegrationsService) Delete(ctx context.Context, accountID, id string) error {
 	ch := &change{op: AuditDelete, resourceType: "integration", resourceID: id, accountID: accountID}
 	return s.c.mutate(ctx, ch, func(tx store.Tx) error {
 		if _, _, err := getIntegration(ctx, tx, accountID, id); err != nil {
 			return err
 		}
+		// The integration first: it references its managed credentials.
+		if err := tx.Delete(ctx, store.Integrations, id); err != nil {
+			return err
+		}
 		if _, err := tx.DeleteWhere(ctx, store.Credentials, "scope", id); err != nil {
 			return err
 		}
-		if _, err := tx.DeleteWhere(ctx, store.ProviderState, "scope", id); err != nil {
-			return err
-		}
-		return tx.Delete(ctx, store.Integrations, id)
+		_, err := tx.DeleteWhere(ctx, store.ProviderState, "scope", id)
+		return err
 	})
 }
 
@@ -237,13 +258,48 @@ func getIntegration(ctx context.Context, r store.Reader, accountID, id string) (
 	return in, obj, nil
 }
 
+// credentialPlan is what writing an integration does to credentials, once
+// the integration itself is written (the store's foreign keys want the
+// owner first): store the inline credentials of its configuration, then
+// delete the managed credentials it no longer references.
+type credentialPlan struct {
+	c      *Client
+	create []pendingCredential
+	remove []string
+}
+
+type pendingCredential struct {
+	cred  *Credential
+	cfg   credential.Config
+	field string
+}
+
+// apply stores the planned credentials and deletes the stale ones, and
+// returns the no-secret views of those it stored.
+func (p *credentialPlan) apply(ctx context.Context, tx store.Tx) ([]*Credential, error) {
+	var created []*Credential
+	for _, pc := range p.create {
+		cr, err := p.c.insertCredential(ctx, tx, pc.cred, pc.cfg, pc.field)
+		if err != nil {
+			return nil, err
+		}
+		created = append(created, cr)
+	}
+	for _, id := range p.remove {
+		if err := tx.Delete(ctx, store.Credentials, id); err != nil {
+			return nil, err
+		}
+	}
+	return created, nil
+}
+
 // prepareIntegration validates in (cur is its previous state on update),
 // derives its provider fields, checks its integration point, and resolves
-// its credential references: inline credentials are sealed and stored as
-// Managed credentials of the integration; references must name usable
-// credentials of a type the provider accepts. It returns the credentials it
-// created.
-func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *Integration) ([]*Credential, error) {
+// its credential references: inline credentials get an id and are planned
+// as Managed credentials of the integration; references must name usable
+// credentials of a type the provider accepts. It returns the plan to apply
+// after writing the integration.
+func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *Integration) (*credentialPlan, error) {
 	var err error
 	if in.Name, in.Fullname, err = resolveNames(in.Name, in.Fullname, in.ID); err != nil {
 		return nil, err
@@ -270,25 +326,28 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 	}
 
 	refs := in.ProviderConfig.Config.CredentialRefs()
-	var created []*Credential
+	plan := &credentialPlan{c: c}
 	used := map[string]bool{}
 	for _, field := range slices.Sorted(maps.Keys(refs)) {
 		ref := refs[field]
 		path := "provider_config." + field
+		if ref == nil || ref.IsZero() || (ref.ID == "" && !ref.IsInline()) {
+			return nil, errs.Invalid(path, "%s is required: give a credential inline or reference a stored one by id", path)
+		}
 		if ref.IsInline() {
 			t := ref.Inline.Type()
 			if !prov.Accepts(t) {
 				return nil, errs.Invalid(path+".type", "provider %s does not accept %s credentials; it accepts %s", prov.ID, t, typeList(prov.CredentialTypes))
 			}
-			cred, err := c.insertCredential(ctx, tx, &Credential{
+			if err := ref.Inline.Validate(); err != nil {
+				return nil, renameField(err, "config", path)
+			}
+			cred := &Credential{
 				ID: c.newID(), Name: in.Name + "-" + strings.ReplaceAll(field, "_", "-"), Fullname: in.Fullname + " " + field,
 				OwnerType: OwnerIntegration, AccountID: in.AccountID, IntegrationID: in.ID, Managed: Managed,
-			}, ref.Inline, path)
-			if err != nil {
-				return nil, err
 			}
+			plan.create = append(plan.create, pendingCredential{cred: cred, cfg: ref.Inline, field: path})
 			*ref = credential.RefTo(cred.ID, t)
-			created = append(created, cred)
 			used[cred.ID] = true
 			continue
 		}
@@ -312,18 +371,16 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 	}
 	if cur != nil { // managed credentials the integration no longer uses go with the old config
 		for _, ref := range cur.ProviderConfig.refs() {
-			if ref.ID == "" || used[ref.ID] {
+			if ref.ID == "" || used[ref.ID] || slices.Contains(plan.remove, ref.ID) {
 				continue
 			}
 			old, _, err := get[Credential](ctx, tx, store.Credentials, ref.ID)
 			if err == nil && old.Managed == Managed && old.IntegrationID == in.ID {
-				if err := tx.Delete(ctx, store.Credentials, old.ID); err != nil {
-					return nil, err
-				}
+				plan.remove = append(plan.remove, old.ID)
 			}
 		}
 	}
-	return created, nil
+	return plan, nil
 }
 
 // refs returns the configuration's credential references (none if the

@@ -90,12 +90,17 @@ func (s *IntegrationPointsService) Get(ctx context.Context, id string) (*Integra
 }
 
 // Update replaces the point's name, fullname, description, connector and
-// environments with those of p. Integrations that use the point must still
-// be allowed by it.
+// environments with those of p, which must be the point as read and then
+// changed: its UpdatedAt is the precondition, as for AccountsService.Update
+// (a point changed since is an ErrConflict error). Integrations that use the
+// point must still be allowed by it.
 func (s *IntegrationPointsService) Update(ctx context.Context, id string, p IntegrationPoint) (*IntegrationPoint, error) {
-	return s.replace(ctx, &change{op: AuditUpdate}, id, func(*IntegrationPoint) (*IntegrationPoint, error) {
+	return s.replace(ctx, &change{op: AuditUpdate}, id, func(cur *IntegrationPoint) (*IntegrationPoint, error) {
 		if p.ID != "" && p.ID != id {
 			return nil, errs.Invalid("id", "the body's id does not match the integration point being updated")
+		}
+		if err := unchangedSince("integration point", id, p.UpdatedAt, cur.UpdatedAt); err != nil {
+			return nil, err
 		}
 		return &p, nil
 	})
@@ -124,7 +129,7 @@ func (s *IntegrationPointsService) replace(ctx context.Context, ch *change, id s
 		if err != nil {
 			return err
 		}
-		next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, s.c.now()
+		next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, touched(s.c.now(), cur.UpdatedAt)
 		if err := normalizeIntegrationPoint(next); err != nil {
 			return err
 		}

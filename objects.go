@@ -3,6 +3,7 @@ package synqly
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/store"
@@ -50,4 +51,34 @@ func replaceDoc(ctx context.Context, tx store.Tx, obj *store.Object, v any) erro
 	obj.Doc = doc
 	obj.Expanded = nil
 	return tx.Replace(ctx, obj)
+}
+
+// unchangedSince is the precondition of every Update: the caller passes back
+// the object it read, and its updated_at must still be the stored one, so an
+// Update made from a stale read is refused instead of silently reverting a
+// change another client made in between. Since updated_at grows with every
+// write (see touched), equal times mean the same version.
+func unchangedSince(noun, id string, read, stored time.Time) error {
+	if read.IsZero() {
+		return errs.Invalid("updated_at", "Update replaces the whole %s, so it needs the updated_at of the copy it was made from: "+
+			"Get the %s, change it and pass it back (to change single fields, use Patch)", noun, noun)
+	}
+	if !read.Equal(stored) {
+		return &errs.Error{Code: errs.Conflict, Field: "updated_at", Message: noun + " " + id +
+			" was changed since it was read (read at updated_at " + read.UTC().Format(time.RFC3339Nano) +
+			", now " + stored.UTC().Format(time.RFC3339Nano) + "): Get it again, reapply the change and retry the Update, " +
+			"or use Patch with a test operation"}
+	}
+	return nil
+}
+
+// touched returns the updated_at of a new version of an object last updated
+// at prev: now, but always after prev, so that every write changes
+// updated_at (even with a coarse or fixed clock) and updated_at can serve as
+// the object's version in Update's precondition.
+func touched(now, prev time.Time) time.Time {
+	if !now.After(prev) {
+		return prev.Add(time.Nanosecond)
+	}
+	return now
 }

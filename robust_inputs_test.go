@@ -627,11 +627,11 @@ func TestRobustHostileUpdates(t *testing.T) {
 			return err
 		}},
 		{name: "Accounts.Update/other id", want: []error{synqly.ErrInvalidInput, synqly.ErrNotFound}, call: func(ctx context.Context) error {
-			_, err := c.Accounts.Update(ctx, f.acct.ID, synqly.Account{ID: "other", Name: "x"})
+			_, err := c.Accounts.Update(ctx, f.acct.ID, synqly.Account{ID: "other", Name: "x", UpdatedAt: f.acct.UpdatedAt})
 			return err
 		}},
 		{name: "Accounts.Update/1 MB fullname and 10000 labels", want: invalidInput, call: func(ctx context.Context) error {
-			_, err := c.Accounts.Update(ctx, f.acct.ID, synqly.Account{Name: "x", Fullname: mb, Labels: manyLabels(10000)})
+			_, err := c.Accounts.Update(ctx, f.acct.ID, synqly.Account{Name: "x", Fullname: mb, Labels: manyLabels(10000), UpdatedAt: f.acct.UpdatedAt})
 			return err
 		}},
 		{name: "IntegrationPoints.Update/zero value", want: invalidInput, call: func(ctx context.Context) error {
@@ -639,7 +639,7 @@ func TestRobustHostileUpdates(t *testing.T) {
 			return err
 		}},
 		{name: "IntegrationPoints.Update/1 MB description", want: invalidInput, call: func(ctx context.Context) error {
-			_, err := c.IntegrationPoints.Update(ctx, f.point.ID, synqly.IntegrationPoint{Name: "x", Connector: "ticketing", Description: mb})
+			_, err := c.IntegrationPoints.Update(ctx, f.point.ID, synqly.IntegrationPoint{Name: "x", Connector: "ticketing", Description: mb, UpdatedAt: f.point.UpdatedAt})
 			return err
 		}},
 		{name: "Integrations.Update/zero value", want: invalidInput, call: func(ctx context.Context) error {
@@ -647,30 +647,30 @@ func TestRobustHostileUpdates(t *testing.T) {
 			return err
 		}},
 		{name: "Integrations.Update/nil provider config", want: invalidInput, call: func(ctx context.Context) error {
-			_, err := c.Integrations.Update(ctx, f.acct.ID, f.mockIn.ID, synqly.Integration{Name: "mock"})
+			_, err := c.Integrations.Update(ctx, f.acct.ID, f.mockIn.ID, synqly.Integration{Name: "mock", UpdatedAt: f.mockIn.UpdatedAt})
 			return err
 		}},
 		{name: "Integrations.Update/empty provider type", want: invalidInput, call: func(ctx context.Context) error {
-			_, err := c.Integrations.Update(ctx, f.acct.ID, f.mockIn.ID, synqly.Integration{Name: "mock", ProviderConfig: &synqly.ProviderConfig{}})
+			_, err := c.Integrations.Update(ctx, f.acct.ID, f.mockIn.ID, synqly.Integration{Name: "mock", ProviderConfig: &synqly.ProviderConfig{}, UpdatedAt: f.mockIn.UpdatedAt})
 			return err
 		}},
 		// The body's account_id is ignored (stillThere checks the
 		// integration did not move).
 		{name: "Integrations.Update/other account id in body", want: notFoundOrInvalid, okAllowed: true, call: func(ctx context.Context) error {
-			_, err := c.Integrations.Update(ctx, f.acct.ID, f.mockIn.ID, synqly.Integration{Name: "mock", AccountID: "other", ProviderConfig: mockConfig()})
+			_, err := c.Integrations.Update(ctx, f.acct.ID, f.mockIn.ID, synqly.Integration{Name: "mock", AccountID: "other", ProviderConfig: mockConfig(), UpdatedAt: f.mockIn.UpdatedAt})
 			return err
 		}},
 		{name: "Credentials.Update/typed-nil config", want: invalidInput, call: func(ctx context.Context) error {
 			var nilTok *synqly.TokenCredential
-			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Config: nilTok})
+			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Config: nilTok, UpdatedAt: f.cred.UpdatedAt})
 			return err
 		}},
 		{name: "Credentials.Update/1 MB fullname", want: invalidInput, call: func(ctx context.Context) error {
-			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Fullname: mb})
+			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Fullname: mb, UpdatedAt: f.cred.UpdatedAt})
 			return err
 		}},
 		{name: "Credentials.Update/change type", want: []error{synqly.ErrInvalidInput, synqly.ErrConflict}, okAllowed: true, call: func(ctx context.Context) error {
-			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Config: &synqly.BasicCredential{}})
+			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Config: &synqly.BasicCredential{}, UpdatedAt: f.cred.UpdatedAt})
 			return err
 		}},
 	}

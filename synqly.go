@@ -32,6 +32,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/errs"
@@ -159,8 +160,10 @@ type Client struct {
 	// Audit lists the audit trail.
 	Audit *AuditService
 
-	store     store.Store
+	store     store.Store // the guarded store: refuses calls after Close
+	raw       store.Store // the store as opened or given
 	ownsStore bool
+	closed    atomic.Bool
 	keys      *seal.Keyring
 	log       *slog.Logger
 	now       func() time.Time
@@ -237,6 +240,8 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 		}
 		c.keys = kr
 	}
+	c.raw = c.store
+	c.store = &guardedStore{Store: c.raw, closed: &c.closed}
 
 	c.Accounts = &AccountsService{c: c}
 	c.IntegrationPoints = &IntegrationPointsService{c: c}
@@ -247,9 +252,12 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 }
 
 // Close releases the client's resources. It closes the store only if Open
-// opened it (the embedded default).
+// opened it (the embedded default, WithStoreDSN); a store given with
+// WithStore stays open for its owner. Every call made through the client
+// after Close — management calls, connectors obtained before — returns an
+// ErrClosed error and touches nothing. Closing twice is not an error.
 func (c *Client) Close() error {
-	if c == nil {
+	if c == nil || c.closed.Swap(true) {
 		return nil
 	}
 	c.drivers.closeAll()
@@ -257,10 +265,48 @@ func (c *Client) Close() error {
 }
 
 func (c *Client) closeStore() error {
-	if c.ownsStore && c.store != nil {
-		return c.store.Close()
+	s := c.raw
+	if s == nil {
+		s = c.store
+	}
+	if c.ownsStore && s != nil {
+		return s.Close()
 	}
 	return nil
+}
+
+// errClosed is the error of every call after Close.
+func errClosed() error {
+	return errs.New(errs.Closed, "the synqly client is closed")
+}
+
+// guardedStore is the client's view of its store: once the client is
+// closed it refuses every call, so an injected store that stays open for
+// its owner is not written through a closed client.
+type guardedStore struct {
+	store.Store
+	closed *atomic.Bool
+}
+
+func (g *guardedStore) Get(ctx context.Context, kind store.Kind, id string) (*store.Object, error) {
+	if g.closed.Load() {
+		return nil, errClosed()
+	}
+	return g.Store.Get(ctx, kind, id)
+}
+
+func (g *guardedStore) List(ctx context.Context, req store.ListRequest) (*store.Page, error) {
+	if g.closed.Load() {
+		return nil, errClosed()
+	}
+	return g.Store.List(ctx, req)
+}
+
+func (g *guardedStore) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	if g.closed.Load() {
+		return errClosed()
+	}
+	return g.Store.Update(ctx, fn)
 }
 
 // GenerateKey returns 32 random bytes for WithSecretKey.

@@ -50,6 +50,8 @@ const (
 	RateLimited Code = "rate_limited"
 	// Internal: a failure inside the library or its store.
 	Internal Code = "internal"
+	// Closed: the client (or store) was closed before the call.
+	Closed Code = "closed"
 )
 
 // Sentinels for errors.Is. Each matches any *Error carrying the same Code.
@@ -65,6 +67,7 @@ var (
 	ErrProvider          = &Error{Code: Provider}
 	ErrRateLimited       = &Error{Code: RateLimited}
 	ErrInternal          = &Error{Code: Internal}
+	ErrClosed            = &Error{Code: Closed}
 )
 
 // Error is the one error type of the library. It carries a Code for errors.Is,

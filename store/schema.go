@@ -55,6 +55,26 @@ type Table struct {
 	// relation's name for a joined table; a joined table's document is the
 	// column <relation name>.doc.
 	Fields *filter.FieldSet
+	// Uses, when not nil, says that the table's objects depend on objects
+	// of another kind that their documents name (an integration on the
+	// credentials its provider configuration references).
+	Uses *Uses
+}
+
+// Uses describes a dependency of one table's objects on objects of another
+// kind, named in their documents. Engines keep the pairs in a join table with
+// foreign keys and write it before a transaction commits, so the database
+// itself guarantees, whatever runs concurrently, that an object still used
+// cannot be deleted (errs.Conflict) and that a use of an object that does not
+// exist is never stored (errs.NotFound).
+type Uses struct {
+	// Kind is the kind of the used objects.
+	Kind Kind
+	// Table is the join table; UserColumn holds the user's id (its rows go
+	// when the user is deleted) and UsedColumn the used object's id.
+	Table, UserColumn, UsedColumn string
+	// Of returns the ids a document uses, without duplicates.
+	Of func(doc map[string]any) []string
 }
 
 // Column returns the named column of the table: one of Columns or a fixed

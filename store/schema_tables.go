@@ -1,7 +1,9 @@
 package store
 
 import (
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/seed-e6251c81/synqly/filter"
 )
@@ -88,11 +90,13 @@ func init() {
 			fields: []string{"id", "name", "fullname", "connector", "created_at", "updated_at"},
 		},
 	}
-	newTable(Integrations, "integration", true, false, byName, relations,
+	integrations := newTable(Integrations, "integration", true, false, byName, relations,
 		str("name"), str("fullname"), str("account_id"), enum("category", categories),
 		str("provider_type"), str("provider_fullname"), nullStr("integration_point_id"),
 		tm("created_at"), tm("updated_at"),
 	)
+	integrations.Uses = &Uses{Kind: Credentials, Table: "integration_credentials",
+		UserColumn: "integration_id", UsedColumn: "credential_id", Of: credentialRefs}
 	newTable(Credentials, "credential", true, true, byName, nil,
 		str("name"), str("fullname"), enum("owner_type", ownerTypes),
 		nullStr("account_id"), nullStr("integration_id"), nullStr("integration_point_id"),
@@ -112,6 +116,44 @@ func init() {
 		[]filter.OrderTerm{{Field: "id", Dir: filter.Asc}}, nil,
 		str("key"), nullStr("account_id"),
 	)
+}
+
+// credentialRefs returns the ids of the credentials an integration document
+// references: every object in its provider_config, at any depth, of the
+// reference form of package credential, {"type": "<type>_id", "value":
+// "<credential id>"}.
+func credentialRefs(doc map[string]any) []string {
+	var ids []string
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if depth > 32 {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			typ, _ := v["type"].(string)
+			id, ok := v["value"].(string)
+			if len(v) == 2 && ok && id != "" && strings.HasSuffix(typ, "_id") && slices.Contains(credentialTypes, strings.TrimSuffix(typ, "_id")) {
+				if !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
+				return
+			}
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				walk(v[k], depth+1)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e, depth+1)
+			}
+		}
+	}
+	if pc, ok := doc["provider_config"].(map[string]any); ok {
+		for _, k := range slices.Sorted(maps.Keys(pc)) {
+			walk(pc[k], 0)
+		}
+	}
+	return ids
 }
 
 // relation is a filter.Relation, the table it joins and which of that

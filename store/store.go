@@ -105,13 +105,26 @@ type Tx interface {
 	Reader
 	// Insert stores a new object with Version 1 (the stored Version is
 	// written back to obj). A duplicate id or a duplicate name in (Kind,
-	// Scope) is an errs.Conflict error.
+	// Scope) is an errs.Conflict error. A reference to an object that does
+	// not exist — an integration's account or integration point, a
+	// credential's owner, a provider state entry's integration (its Scope),
+	// a credential an integration uses (Table.Uses) — is an errs.NotFound
+	// error, also when a concurrent transaction deleted it a moment ago:
+	// the database's foreign keys decide. Text that the database cannot
+	// hold as given (invalid UTF-8 anywhere, NUL in an extracted column) is
+	// an errs.InvalidInput error.
 	Insert(ctx context.Context, obj *Object) error
 	// Replace overwrites an object whose stored Version equals obj.Version,
 	// and increments obj.Version. A stale version or a duplicate name is an
-	// errs.Conflict error; a missing object is errs.NotFound.
+	// errs.Conflict error; a missing object, or a reference to one, is
+	// errs.NotFound.
 	Replace(ctx context.Context, obj *Object) error
-	// Delete removes an object; a missing object is errs.NotFound.
+	// Delete removes an object, and with it what the object owns: an
+	// account's integrations, credentials and provider state; an
+	// integration's credentials and provider state; an integration point's
+	// credentials. A missing object is errs.NotFound; one still referred to
+	// (an integration point that integrations use, a credential an
+	// integration references) is errs.Conflict.
 	Delete(ctx context.Context, kind Kind, id string) error
 	// DeleteWhere removes every object of kind whose column (a Schema column,
 	// e.g. "account_id" or "scope") equals value, and returns their ids.
@@ -123,10 +136,18 @@ type Tx interface {
 
 // Store is a persistent object store. Implementations are safe for concurrent
 // use.
+//
+// Errors never carry the database driver's own message, which can quote the
+// values of a statement: an internal failure says what the store was doing
+// and the database's code for what went wrong; the driver's error remains
+// reachable with errors.As.
 type Store interface {
 	Reader
 	// Update runs fn in a read-write transaction. If fn returns an error or
-	// panics, nothing it did is kept and the error is returned as is.
+	// panics, nothing it did is kept and the error is returned as is. An
+	// engine may run fn again when the database aborted the transaction
+	// (a deadlock, a serialization failure): fn must have no effects outside
+	// tx that a second run would repeat.
 	Update(ctx context.Context, fn func(tx Tx) error) error
 	// Close releases the store's resources.
 	Close() error

@@ -258,9 +258,19 @@ func validateCreate(req *CreateTicketRequest) error {
 // ticketReadOnly are the ticket fields a patch cannot change.
 var ticketReadOnly = []string{"id", "created_at", "updated_at", "attachments", "unmapped"}
 
+// patchAttempts is how often PatchTicket reads and patches a ticket that
+// keeps changing under it before giving up with the driver's conflict.
+const patchAttempts = 4
+
 // PatchTicket applies a JSON Patch to the ticket: the Connector reads the
 // ticket, applies the patch to its JSON form (all or nothing; a failed test
 // changes nothing), and asks the driver to write the fields that changed.
+// When the driver reports that the ticket changed between the read and the
+// write (an errs.Conflict error: another client's patch won the race), the
+// Connector reads it again and re-applies the patch, test operations
+// included, so concurrent patches of different fields both land and a test
+// is always checked against the ticket the write replaces. After a few lost
+// races the conflict is returned.
 func (c *Connector) PatchTicket(ctx context.Context, id string, ops []patch.Operation) (*Ticket, error) {
 	if err := checkID("ticket_id", id); err != nil {
 		return nil, err
@@ -272,25 +282,38 @@ func (c *Connector) PatchTicket(ctx context.Context, id string, ops []patch.Oper
 	if !d.Capabilities().Supports(OpGetTicket) {
 		return nil, errs.New(errs.Unsupported, "this provider cannot patch tickets without get_ticket")
 	}
+	for attempt := 1; ; attempt++ {
+		t, raced, err := patchTicketOnce(ctx, d, id, ops)
+		if !raced || attempt == patchAttempts || ctx.Err() != nil {
+			return t, err
+		}
+	}
+}
+
+// patchTicketOnce reads the ticket, patches it and writes the change. raced
+// reports that the write lost a race (a conflict from the driver, not a
+// test of the patch that did not hold).
+func patchTicketOnce(ctx context.Context, d Driver, id string, ops []patch.Operation) (t *Ticket, raced bool, err error) {
 	before, err := d.GetTicket(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var after Ticket
 	if _, err := patch.Apply(before, ops, ticketReadOnly, &after); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	after.ID, after.CreatedAt, after.UpdatedAt, after.Attachments, after.Unmapped = before.ID, before.CreatedAt, before.UpdatedAt, before.Attachments, before.Unmapped
 	if err := validateCreate(&CreateTicketRequest{Summary: after.Summary, Name: after.Name, Creator: after.Creator,
 		Assignee: after.Assignee, Contact: after.Contact, Description: after.Description, Priority: after.Priority,
 		Status: after.Status, Project: after.Project, IssueType: after.IssueType, Tags: after.Tags}); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	changed := changedFields(before, &after)
 	if len(changed) == 0 {
-		return before, nil
+		return before, false, nil
 	}
-	return d.UpdateTicket(ctx, id, TicketUpdate{Before: before, After: &after, Changed: changed})
+	t, err = d.UpdateTicket(ctx, id, TicketUpdate{Before: before, After: &after, Changed: changed})
+	return t, errs.CodeOf(err) == errs.Conflict, err
 }
 
 // changedFields returns the JSON names of the top-level fields whose JSON

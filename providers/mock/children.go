@@ -10,6 +10,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
 )
 
 // Default and maximum page sizes of comment and note lists.
@@ -60,19 +61,20 @@ func listChildren[T any](ctx context.Context, d *driver, prefix, idPrefix string
 
 // deleteChild deletes the object with the given id under prefix.
 func (d *driver) deleteChild(ctx context.Context, ticketID, kind, idPrefix, prefix, id string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, err := d.loadTicket(ctx, ticketID); err != nil {
-		return err
-	}
-	if _, ok := parseID(idPrefix, id); !ok {
-		return childNotFound(kind, id, ticketID)()
-	}
-	err := d.state.Delete(ctx, prefix+id)
-	if errs.CodeOf(err) == errs.NotFound {
-		return childNotFound(kind, id, ticketID)()
-	}
-	return err
+	return d.state.Update(ctx, func(tx providers.StateTx) error {
+		if _, err := d.loadTicket(ctx, tx, ticketID); err != nil {
+			return err
+		}
+		if _, ok := parseID(idPrefix, id); !ok {
+			return childNotFound(kind, id, ticketID)()
+		}
+		if _, err := tx.Get(ctx, prefix+id); errs.CodeOf(err) == errs.NotFound {
+			return childNotFound(kind, id, ticketID)()
+		} else if err != nil {
+			return err
+		}
+		return tx.Delete(ctx, prefix+id)
+	})
 }
 
 func commentPrefix(ticketID string) string { return prefixComment + ticketID + "/" }
@@ -84,7 +86,7 @@ func attachmentPrefix(ticketID string) string { return prefixAttachment + ticket
 // ListComments implements ticketing.Driver: comments in creation order,
 // DefaultChildLimit a page unless req says.
 func (d *driver) ListComments(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Comment], error) {
-	if _, err := d.loadTicket(ctx, ticketID); err != nil {
+	if _, err := d.loadTicket(ctx, d.state, ticketID); err != nil {
 		return nil, err
 	}
 	return listChildren(ctx, d, commentPrefix(ticketID), CommentIDPrefix, req, func(c *ticketing.Comment) string { return c.ID })
@@ -99,21 +101,23 @@ func (d *driver) CreateComment(ctx context.Context, ticketID string, req ticketi
 	if strings.TrimSpace(req.Content) == "" {
 		return nil, errs.Invalid("content", "content is required")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, err := d.loadTicket(ctx, ticketID); err != nil {
-		return nil, err
-	}
-	n, err := d.next(ctx, func(m *meta) *int64 { return &m.Comments })
+	var c *ticketing.Comment
+	err := d.state.Update(ctx, func(tx providers.StateTx) error {
+		if _, err := d.loadTicket(ctx, tx, ticketID); err != nil {
+			return err
+		}
+		n, err := d.next(ctx, tx, func(m *meta) *int64 { return &m.Comments })
+		if err != nil {
+			return err
+		}
+		c = &ticketing.Comment{ID: formatID(CommentIDPrefix, n), TicketID: ticketID, Creator: req.Creator,
+			Content: req.Content, CreatedAt: d.clock()}
+		if c.Creator == "" {
+			c.Creator = DefaultCreator
+		}
+		return d.putJSON(ctx, tx, commentPrefix(ticketID)+c.ID, c)
+	})
 	if err != nil {
-		return nil, err
-	}
-	c := &ticketing.Comment{ID: formatID(CommentIDPrefix, n), TicketID: ticketID, Creator: req.Creator,
-		Content: req.Content, CreatedAt: d.clock()}
-	if c.Creator == "" {
-		c.Creator = DefaultCreator
-	}
-	if err := d.putJSON(ctx, commentPrefix(ticketID)+c.ID, c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -136,21 +140,23 @@ func (d *driver) CreateNote(ctx context.Context, ticketID string, req ticketing.
 	if strings.TrimSpace(req.Content) == "" {
 		return nil, errs.Invalid("content", "content is required")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, err := d.loadTicket(ctx, ticketID); err != nil {
-		return nil, err
-	}
-	n, err := d.next(ctx, func(m *meta) *int64 { return &m.Notes })
+	var note *ticketing.Note
+	err := d.state.Update(ctx, func(tx providers.StateTx) error {
+		if _, err := d.loadTicket(ctx, tx, ticketID); err != nil {
+			return err
+		}
+		n, err := d.next(ctx, tx, func(m *meta) *int64 { return &m.Notes })
+		if err != nil {
+			return err
+		}
+		note = &ticketing.Note{ID: formatID(NoteIDPrefix, n), TicketID: ticketID, Content: req.Content,
+			Creator: req.Creator, Title: req.Title, CreatedAt: d.clock()}
+		if note.Creator == "" {
+			note.Creator = DefaultCreator
+		}
+		return d.putJSON(ctx, tx, notePrefix(ticketID)+note.ID, note)
+	})
 	if err != nil {
-		return nil, err
-	}
-	note := &ticketing.Note{ID: formatID(NoteIDPrefix, n), TicketID: ticketID, Content: req.Content,
-		Creator: req.Creator, Title: req.Title, CreatedAt: d.clock()}
-	if note.Creator == "" {
-		note.Creator = DefaultCreator
-	}
-	if err := d.putJSON(ctx, notePrefix(ticketID)+note.ID, note); err != nil {
 		return nil, err
 	}
 	return note, nil
@@ -159,7 +165,7 @@ func (d *driver) CreateNote(ctx context.Context, ticketID string, req ticketing.
 // ListNotes implements ticketing.Driver: notes in creation order,
 // DefaultChildLimit a page unless req says.
 func (d *driver) ListNotes(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Note], error) {
-	if _, err := d.loadTicket(ctx, ticketID); err != nil {
+	if _, err := d.loadTicket(ctx, d.state, ticketID); err != nil {
 		return nil, err
 	}
 	return listChildren(ctx, d, notePrefix(ticketID), NoteIDPrefix, req, func(n *ticketing.Note) string { return n.ID })
@@ -174,31 +180,36 @@ func (d *driver) UpdateNote(ctx context.Context, ticketID, noteID string, u tick
 	if u.After == nil {
 		return nil, errs.Invalid("patch", "the update has no note to write")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, err := d.loadTicket(ctx, ticketID); err != nil {
-		return nil, err
-	}
 	if _, ok := parseID(NoteIDPrefix, noteID); !ok {
+		if _, err := d.loadTicket(ctx, d.state, ticketID); err != nil {
+			return nil, err
+		}
 		return nil, childNotFound("note", noteID, ticketID)()
 	}
-	key := notePrefix(ticketID) + noteID
+	if u.Has("content") && strings.TrimSpace(u.After.Content) == "" {
+		return nil, errs.Invalid("content", "content is required")
+	}
 	var n ticketing.Note
-	if err := d.getJSON(ctx, key, &n, childNotFound("note", noteID, ticketID)); err != nil {
-		return nil, err
-	}
-	if u.Has("content") {
-		if strings.TrimSpace(u.After.Content) == "" {
-			return nil, errs.Invalid("content", "content is required")
+	err := d.state.Update(ctx, func(tx providers.StateTx) error {
+		if _, err := d.loadTicket(ctx, tx, ticketID); err != nil {
+			return err
 		}
-		n.Content = u.After.Content
-	}
-	if u.Has("title") {
-		n.Title = u.After.Title
-	}
-	now := d.clock()
-	n.UpdatedAt = &now
-	if err := d.putJSON(ctx, key, &n); err != nil {
+		key := notePrefix(ticketID) + noteID
+		n = ticketing.Note{}
+		if err := d.getJSON(ctx, tx, key, &n, childNotFound("note", noteID, ticketID)); err != nil {
+			return err
+		}
+		if u.Has("content") {
+			n.Content = u.After.Content
+		}
+		if u.Has("title") {
+			n.Title = u.After.Title
+		}
+		now := d.clock()
+		n.UpdatedAt = &now
+		return d.putJSON(ctx, tx, key, &n)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &n, nil
@@ -241,27 +252,31 @@ func (d *driver) CreateAttachment(ctx context.Context, ticketID string, req tick
 	if strings.TrimSpace(req.FileName) == "" {
 		return nil, errs.Invalid("file_name", "file_name is required")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	t, err := d.loadTicket(ctx, ticketID)
+	var md ticketing.AttachmentMetadata
+	// The content, the metadata in the ticket and the counter land
+	// together, and the ticket is compare-and-swapped: a concurrent
+	// attachment is never lost from its list.
+	err := d.state.Update(ctx, func(tx providers.StateTx) error {
+		t, err := d.loadTicket(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		n, err := d.next(ctx, tx, func(m *meta) *int64 { return &m.Attachments })
+		if err != nil {
+			return err
+		}
+		size := int64(len(req.Content))
+		md = ticketing.AttachmentMetadata{ID: formatID(AttachmentIDPrefix, n), TicketID: ticketID, FileName: req.FileName,
+			FileType: fileType(req.FileName, req.Content), FileSize: &size, CreatedDate: d.clock(), Creator: DefaultCreator}
+		if err := d.putJSON(ctx, tx, attachmentPrefix(ticketID)+md.ID,
+			ticketing.Attachment{FileName: md.FileName, FileType: md.FileType, Content: req.Content}); err != nil {
+			return err
+		}
+		t.Attachments = append(t.Attachments, md)
+		_, err = d.storeTicket(ctx, tx, t)
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	n, err := d.next(ctx, func(m *meta) *int64 { return &m.Attachments })
-	if err != nil {
-		return nil, err
-	}
-	size := int64(len(req.Content))
-	md := ticketing.AttachmentMetadata{ID: formatID(AttachmentIDPrefix, n), TicketID: ticketID, FileName: req.FileName,
-		FileType: fileType(req.FileName, req.Content), FileSize: &size, CreatedDate: d.clock(), Creator: DefaultCreator}
-	// The content first: a failure before the ticket is written leaves an
-	// unreachable blob, never metadata without content.
-	if err := d.putJSON(ctx, attachmentPrefix(ticketID)+md.ID,
-		ticketing.Attachment{FileName: md.FileName, FileType: md.FileType, Content: req.Content}); err != nil {
-		return nil, err
-	}
-	t.Attachments = append(t.Attachments, md)
-	if _, err := d.storeTicket(ctx, t); err != nil {
 		return nil, err
 	}
 	return &md, nil
@@ -270,7 +285,7 @@ func (d *driver) CreateAttachment(ctx context.Context, ticketID string, req tick
 // ListAttachmentsMetadata implements ticketing.Driver: the ticket's
 // attachments in creation order.
 func (d *driver) ListAttachmentsMetadata(ctx context.Context, ticketID string) ([]ticketing.AttachmentMetadata, error) {
-	t, err := d.loadTicket(ctx, ticketID)
+	t, err := d.loadTicket(ctx, d.state, ticketID)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +297,7 @@ func (d *driver) ListAttachmentsMetadata(ctx context.Context, ticketID string) (
 
 // DownloadAttachment implements ticketing.Driver.
 func (d *driver) DownloadAttachment(ctx context.Context, ticketID, attachmentID string) (*ticketing.Attachment, error) {
-	if _, err := d.loadTicket(ctx, ticketID); err != nil {
+	if _, err := d.loadTicket(ctx, d.state, ticketID); err != nil {
 		return nil, err
 	}
 	notFound := childNotFound("attachment", attachmentID, ticketID)
@@ -290,7 +305,7 @@ func (d *driver) DownloadAttachment(ctx context.Context, ticketID, attachmentID 
 		return nil, notFound()
 	}
 	var a ticketing.Attachment
-	if err := d.getJSON(ctx, attachmentPrefix(ticketID)+attachmentID, &a, notFound); err != nil {
+	if err := d.getJSON(ctx, d.state, attachmentPrefix(ticketID)+attachmentID, &a, notFound); err != nil {
 		return nil, err
 	}
 	if a.Content == nil {
@@ -305,22 +320,22 @@ func (d *driver) DeleteAttachment(ctx context.Context, ticketID, attachmentID st
 	if err := checkCtx(ctx); err != nil {
 		return err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	t, err := d.loadTicket(ctx, ticketID)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(t.Attachments, func(a ticketing.AttachmentMetadata) bool { return a.ID == attachmentID })
-	if i < 0 {
-		return childNotFound("attachment", attachmentID, ticketID)()
-	}
-	t.Attachments = slices.Delete(t.Attachments, i, i+1)
-	if _, err := d.storeTicket(ctx, t); err != nil {
-		return err
-	}
-	if err := d.state.Delete(ctx, attachmentPrefix(ticketID)+attachmentID); err != nil && errs.CodeOf(err) != errs.NotFound {
-		return err
-	}
-	return nil
+	return d.state.Update(ctx, func(tx providers.StateTx) error {
+		t, err := d.loadTicket(ctx, tx, ticketID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(t.Attachments, func(a ticketing.AttachmentMetadata) bool { return a.ID == attachmentID })
+		if i < 0 {
+			return childNotFound("attachment", attachmentID, ticketID)()
+		}
+		t.Attachments = slices.Delete(t.Attachments, i, i+1)
+		if _, err := d.storeTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		if err := tx.Delete(ctx, attachmentPrefix(ticketID)+attachmentID); err != nil && errs.CodeOf(err) != errs.NotFound {
+			return err
+		}
+		return nil
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
@@ -105,9 +104,6 @@ type driver struct {
 	state    providers.State
 	mappings []providers.CustomFieldMapping
 	now      func() time.Time
-	// mu serializes the driver's read-modify-write sequences (counters,
-	// a ticket's attachment list, updates). Reads take no lock.
-	mu sync.Mutex
 }
 
 var _ ticketing.Driver = (*driver)(nil)
@@ -188,9 +184,9 @@ func (d *driver) Close() error { return nil }
 // clock returns the current time in UTC, without a monotonic reading.
 func (d *driver) clock() time.Time { return d.now().UTC() }
 
-func (d *driver) loadMeta(ctx context.Context) (meta, error) {
+func (d *driver) loadMeta(ctx context.Context, r providers.StateReader) (meta, error) {
 	var m meta
-	raw, err := d.state.Get(ctx, keyMeta)
+	raw, err := r.Get(ctx, keyMeta)
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:
 		return m, nil
@@ -204,9 +200,10 @@ func (d *driver) loadMeta(ctx context.Context) (meta, error) {
 }
 
 // next increments the counter that counter picks (it may change other
-// counters too) and stores the counters. The caller holds d.mu.
-func (d *driver) next(ctx context.Context, counter func(*meta) *int64) (int64, error) {
-	m, err := d.loadMeta(ctx)
+// counters too) and stores the counters, in the caller's transaction: the
+// counter is compare-and-swapped, so concurrent creators get distinct ids.
+func (d *driver) next(ctx context.Context, tx providers.StateTx, counter func(*meta) *int64) (int64, error) {
+	m, err := d.loadMeta(ctx, tx)
 	if err != nil {
 		return 0, err
 	}
@@ -215,24 +212,24 @@ func (d *driver) next(ctx context.Context, counter func(*meta) *int64) (int64, e
 		return 0, errs.New(errs.Conflict, "the mock holds at most %d objects of a kind", maxSeq)
 	}
 	*p++
-	if err := d.putJSON(ctx, keyMeta, m); err != nil {
+	if err := d.putJSON(ctx, tx, keyMeta, m); err != nil {
 		return 0, err
 	}
 	return *p, nil
 }
 
-func (d *driver) putJSON(ctx context.Context, key string, v any) error {
+func (d *driver) putJSON(ctx context.Context, tx providers.StateTx, key string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return errs.Wrap(errs.Internal, err, "encoding %s", key)
 	}
-	return d.state.Put(ctx, key, raw)
+	return tx.Put(ctx, key, raw)
 }
 
 // getJSON decodes the value under key into v; a missing key is the
 // errs.NotFound error notFound.
-func (d *driver) getJSON(ctx context.Context, key string, v any, notFound func() error) error {
-	raw, err := d.state.Get(ctx, key)
+func (d *driver) getJSON(ctx context.Context, r providers.StateReader, key string, v any, notFound func() error) error {
+	raw, err := r.Get(ctx, key)
 	if errs.CodeOf(err) == errs.NotFound {
 		return notFound()
 	}

@@ -69,6 +69,142 @@ func (s *MemoryState) Get(ctx context.Context, key string) ([]byte, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.get(key)
+}
+
+// Put implements providers.State. It keeps a copy of value.
+func (s *MemoryState) Put(ctx context.Context, key string, value []byte) error {
+	return s.Update(ctx, func(tx providers.StateTx) error { return tx.Put(ctx, key, value) })
+}
+
+// Delete implements providers.State.
+func (s *MemoryState) Delete(ctx context.Context, key string) error {
+	return s.Update(ctx, func(tx providers.StateTx) error { return tx.Delete(ctx, key) })
+}
+
+// List implements providers.State: up to limit entries (see MaxStateList)
+// whose keys start with prefix and sort after after, in key order.
+func (s *MemoryState) List(ctx context.Context, prefix, after string, limit int) ([]providers.Entry, error) {
+	if err := checkList(prefix, after); err != nil {
+		return nil, err
+	}
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.list(prefix, after, limit), nil
+}
+
+// Update implements providers.State: fn runs holding the State's lock, so
+// its reads and writes are one serializable transaction; if fn fails, every
+// write it made is undone.
+func (s *MemoryState) Update(ctx context.Context, fn func(tx providers.StateTx) error) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	if fn == nil {
+		return errs.Invalid("fn", "State.Update needs a function")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx := &memTx{s: s, undo: map[string][]byte{}}
+	err := fn(tx)
+	if tx.done = true; err != nil {
+		tx.rollback()
+	}
+	return err
+}
+
+// memTx is a transaction of a MemoryState; it holds the State's lock.
+type memTx struct {
+	s *MemoryState
+	// undo holds the value of every key before its first write in the
+	// transaction (nil: absent).
+	undo map[string][]byte
+	done bool
+}
+
+func (t *memTx) check(ctx context.Context) error {
+	if t.done {
+		return errs.New(errs.Internal, "the state transaction has ended")
+	}
+	return ctxErr(ctx)
+}
+
+func (t *memTx) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := checkKey("key", key); err != nil {
+		return nil, err
+	}
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.s.get(key)
+}
+
+func (t *memTx) List(ctx context.Context, prefix, after string, limit int) ([]providers.Entry, error) {
+	if err := checkList(prefix, after); err != nil {
+		return nil, err
+	}
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.s.list(prefix, after, limit), nil
+}
+
+func (t *memTx) Put(ctx context.Context, key string, value []byte) error {
+	if err := checkKey("key", key); err != nil {
+		return err
+	}
+	if !json.Valid(value) {
+		return errs.Invalid("value", "a state value must be a JSON document")
+	}
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	t.remember(key)
+	t.s.put(key, slices.Clone(value))
+	return nil
+}
+
+func (t *memTx) Delete(ctx context.Context, key string) error {
+	if err := checkKey("key", key); err != nil {
+		return err
+	}
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if _, ok := t.s.vals[key]; !ok {
+		return errs.New(errs.NotFound, "state key %q not found", key)
+	}
+	t.remember(key)
+	t.s.del(key)
+	return nil
+}
+
+// remember keeps key's value before the transaction's first write of it.
+func (t *memTx) remember(key string) {
+	if _, ok := t.undo[key]; ok {
+		return
+	}
+	t.undo[key] = t.s.vals[key] // nil when absent
+}
+
+func (t *memTx) rollback() {
+	for k, v := range t.undo {
+		if v == nil {
+			if _, ok := t.s.vals[k]; ok {
+				t.s.del(k)
+			}
+			continue
+		}
+		t.s.put(k, v)
+	}
+}
+
+// get, put, del and list work on the maps; the caller holds s.mu.
+
+func (s *MemoryState) get(key string) ([]byte, error) {
 	v, ok := s.vals[key]
 	if !ok {
 		return nil, errs.New(errs.NotFound, "state key %q not found", key)
@@ -76,20 +212,7 @@ func (s *MemoryState) Get(ctx context.Context, key string) ([]byte, error) {
 	return slices.Clone(v), nil
 }
 
-// Put implements providers.State. It keeps a copy of value.
-func (s *MemoryState) Put(ctx context.Context, key string, value []byte) error {
-	if err := checkKey("key", key); err != nil {
-		return err
-	}
-	if !json.Valid(value) {
-		return errs.Invalid("value", "a state value must be a JSON document")
-	}
-	if err := ctxErr(ctx); err != nil {
-		return err
-	}
-	v := slices.Clone(value)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *MemoryState) put(key string, v []byte) {
 	if s.vals == nil {
 		s.vals = map[string][]byte{}
 	}
@@ -104,48 +227,29 @@ func (s *MemoryState) Put(ctx context.Context, key string, value []byte) error {
 		}
 	}
 	s.vals[key] = v
-	return nil
 }
 
-// Delete implements providers.State.
-func (s *MemoryState) Delete(ctx context.Context, key string) error {
-	if err := checkKey("key", key); err != nil {
-		return err
-	}
-	if err := ctxErr(ctx); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.vals[key]; !ok {
-		return errs.New(errs.NotFound, "state key %q not found", key)
-	}
+func (s *MemoryState) del(key string) {
 	delete(s.vals, key)
 	if i, found := slices.BinarySearch(s.keys, key); found {
 		s.keys = slices.Delete(s.keys, i, i+1)
 	}
+}
+
+func checkList(prefix, after string) error {
+	if len(prefix) > MaxStateKeyLen || !printable(prefix) {
+		return errs.Invalid("prefix", "a state key prefix is printable ASCII, at most %d bytes", MaxStateKeyLen)
+	}
+	if after != "" {
+		return checkKey("after", after)
+	}
 	return nil
 }
 
-// List implements providers.State: up to limit entries (see MaxStateList)
-// whose keys start with prefix and sort after after, in key order.
-func (s *MemoryState) List(ctx context.Context, prefix, after string, limit int) ([]providers.Entry, error) {
-	if len(prefix) > MaxStateKeyLen || !printable(prefix) {
-		return nil, errs.Invalid("prefix", "a state key prefix is printable ASCII, at most %d bytes", MaxStateKeyLen)
-	}
-	if after != "" {
-		if err := checkKey("after", after); err != nil {
-			return nil, err
-		}
-	}
+func (s *MemoryState) list(prefix, after string, limit int) []providers.Entry {
 	if limit <= 0 || limit > MaxStateList {
 		limit = MaxStateList
 	}
-	if err := ctxErr(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	i, _ := slices.BinarySearch(s.keys, prefix)
 	if after >= prefix {
 		j, found := slices.BinarySearch(s.keys, after)
@@ -162,7 +266,7 @@ func (s *MemoryState) List(ctx context.Context, prefix, after string, limit int)
 		}
 		out = append(out, providers.Entry{Key: k, Value: slices.Clone(s.vals[k])})
 	}
-	return out, nil
+	return out
 }
 
 // Len returns the number of keys held.

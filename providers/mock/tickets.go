@@ -12,6 +12,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
+	"github.com/seed-e6251c81/synqly/providers"
 )
 
 // Limits on custom_fields.
@@ -21,7 +22,7 @@ const (
 )
 
 // loadTicket reads a ticket; an id the mock cannot have made is not found.
-func (d *driver) loadTicket(ctx context.Context, id string) (*ticketing.Ticket, error) {
+func (d *driver) loadTicket(ctx context.Context, r providers.StateReader, id string) (*ticketing.Ticket, error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
 	}
@@ -29,7 +30,7 @@ func (d *driver) loadTicket(ctx context.Context, id string) (*ticketing.Ticket, 
 		return nil, ticketNotFound(id)()
 	}
 	var t ticketing.Ticket
-	if err := d.getJSON(ctx, prefixTicket+id, &t, ticketNotFound(id)); err != nil {
+	if err := d.getJSON(ctx, r, prefixTicket+id, &t, ticketNotFound(id)); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -37,12 +38,12 @@ func (d *driver) loadTicket(ctx context.Context, id string) (*ticketing.Ticket, 
 
 // storeTicket writes t and returns it as a later GetTicket would (decoded
 // from what was stored, so custom field values read back the same).
-func (d *driver) storeTicket(ctx context.Context, t *ticketing.Ticket) (*ticketing.Ticket, error) {
+func (d *driver) storeTicket(ctx context.Context, tx providers.StateTx, t *ticketing.Ticket) (*ticketing.Ticket, error) {
 	raw, err := json.Marshal(t)
 	if err != nil { // checkTicket lets nothing unencodable through
 		return nil, errs.Wrap(errs.Internal, err, "encoding ticket %s", t.ID)
 	}
-	if err := d.state.Put(ctx, prefixTicket+t.ID, raw); err != nil {
+	if err := tx.Put(ctx, prefixTicket+t.ID, raw); err != nil {
 		return nil, err
 	}
 	var out ticketing.Ticket
@@ -147,35 +148,42 @@ func (d *driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketReq
 	if err := d.checkTicket(t); err != nil {
 		return nil, err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	var now time.Time
-	// The counter is written before the ticket: a failure in between leaves
-	// a gap in the ids, never two tickets with one id.
-	n, err := d.next(ctx, func(m *meta) *int64 {
-		if now = d.clock(); now.Before(m.LastCreated) {
-			now = m.LastCreated
+	var out *ticketing.Ticket
+	// The counter and the ticket are written in one transaction: two
+	// creators never get one id, and a failure leaves neither.
+	err := d.state.Update(ctx, func(tx providers.StateTx) error {
+		var now time.Time
+		n, err := d.next(ctx, tx, func(m *meta) *int64 {
+			if now = d.clock(); now.Before(m.LastCreated) {
+				now = m.LastCreated
+			}
+			m.LastCreated = now
+			return &m.Tickets
+		})
+		if err != nil {
+			return err
 		}
-		m.LastCreated = now
-		return &m.Tickets
+		nt := *t // a fresh copy on every run of the transaction
+		nt.ID = formatID(TicketIDPrefix, n)
+		if nt.Name == "" {
+			nt.Name = "MOCK-" + strconv.FormatInt(n, 10)
+		}
+		nt.CreatedAt, nt.UpdatedAt = now, now
+		if nt.CompletionDate == nil && isDone(nt.Status) {
+			nt.CompletionDate = &now
+		}
+		out, err = d.storeTicket(ctx, tx, &nt)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	t.ID = formatID(TicketIDPrefix, n)
-	if t.Name == "" {
-		t.Name = "MOCK-" + strconv.FormatInt(n, 10)
-	}
-	t.CreatedAt, t.UpdatedAt = now, now
-	if t.CompletionDate == nil && isDone(t.Status) {
-		t.CompletionDate = &now
-	}
-	return d.storeTicket(ctx, t)
+	return out, nil
 }
 
 // GetTicket implements ticketing.Driver.
 func (d *driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, error) {
-	return d.loadTicket(ctx, id)
+	return d.loadTicket(ctx, d.state, id)
 }
 
 // UpdateTicket implements ticketing.Driver: it writes the fields named in
@@ -192,9 +200,23 @@ func (d *driver) UpdateTicket(ctx context.Context, id string, u ticketing.Ticket
 	if u.After == nil {
 		return nil, errs.Invalid("patch", "the update has no ticket to write")
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	cur, err := d.loadTicket(ctx, id)
+	var out *ticketing.Ticket
+	err := d.state.Update(ctx, func(tx providers.StateTx) error {
+		var err error
+		out, err = d.updateTicket(ctx, tx, id, u)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// updateTicket is UpdateTicket's transaction: the stored ticket is read and
+// written back in it, so a concurrent update makes it run again (and then
+// fail the Before check) rather than be lost.
+func (d *driver) updateTicket(ctx context.Context, tx providers.StateTx, id string, u ticketing.TicketUpdate) (*ticketing.Ticket, error) {
+	cur, err := d.loadTicket(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -238,9 +260,11 @@ func (d *driver) UpdateTicket(ctx context.Context, id string, u ticketing.Ticket
 	if err := d.checkTicket(&next); err != nil {
 		return nil, err
 	}
+	// updated_at grows with every update, even with a coarse or fixed
+	// clock, so it identifies the version a TicketUpdate was made from.
 	now := d.clock()
-	if now.Before(cur.UpdatedAt) {
-		now = cur.UpdatedAt
+	if !now.After(cur.UpdatedAt) {
+		now = cur.UpdatedAt.Add(time.Nanosecond)
 	}
 	if u.Has("status") && !u.Has("completion_date") {
 		switch was, is := isDone(cur.Status), isDone(next.Status); {
@@ -251,7 +275,7 @@ func (d *driver) UpdateTicket(ctx context.Context, id string, u ticketing.Ticket
 		}
 	}
 	next.UpdatedAt = now
-	return d.storeTicket(ctx, &next)
+	return d.storeTicket(ctx, tx, &next)
 }
 
 // streams reports whether the effective order is the mock's key order:

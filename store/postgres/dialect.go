@@ -48,3 +48,23 @@ func (dialect) Classify(err error) sqlstore.Failure {
 	}
 	return sqlstore.Other
 }
+
+// Describe names what failed without the server's message, which can quote
+// values: the SQLSTATE and the schema objects the error names. Errors that
+// did not come from the server (a lost connection, a canceled context) are
+// described by their own text, which holds no statement values.
+func (dialect) Describe(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err.Error()
+	}
+	s := "SQLSTATE " + pe.Code
+	for _, n := range []struct{ what, name string }{
+		{"table", pe.TableName}, {"column", pe.ColumnName}, {"constraint", pe.ConstraintName},
+	} {
+		if n.name != "" {
+			s += " " + n.what + " " + n.name
+		}
+	}
+	return s
+}

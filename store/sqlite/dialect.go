@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/mattn/go-sqlite3"
@@ -48,4 +49,15 @@ func (dialect) Classify(err error) sqlstore.Failure {
 		return sqlstore.Busy
 	}
 	return sqlstore.Other
+}
+
+// Describe names what failed without SQLite's message, which can quote
+// names and values: the generic text of its extended result code (e.g.
+// "constraint failed"). Other errors (a canceled context) keep their text.
+func (dialect) Describe(err error) string {
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	return "sqlite result code " + strconv.Itoa(int(se.ExtendedCode)) + " (" + se.Code.Error() + ")"
 }

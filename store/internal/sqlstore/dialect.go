@@ -18,6 +18,10 @@ type Dialect interface {
 	Name() string
 	// Classify says what kind of failure a driver error is.
 	Classify(err error) Failure
+	// Describe says what failed in a driver error without quoting any
+	// value of the statement: a code and the names of the schema objects
+	// involved, e.g. "SQLSTATE 23505 on constraint accounts_pkey".
+	Describe(err error) string
 }
 
 // Failure classifies a driver error.
@@ -33,8 +37,8 @@ const (
 	// (errs.Conflict).
 	DuplicateName
 	// ForeignKey is a foreign key violation: a reference to a missing
-	// object, or the deletion of an object still referred to under ON
-	// DELETE RESTRICT (errs.Conflict).
+	// object (errs.NotFound), or the deletion of an object still referred
+	// to (errs.Conflict).
 	ForeignKey
 	// Busy means the database is locked by another writer; the engine
 	// retries a few times, then reports errs.Internal.

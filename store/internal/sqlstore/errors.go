@@ -13,18 +13,35 @@ import (
 const busyRetries = 3
 
 // internal wraps a driver error as errs.Internal, e.g. "sqlite: get
-// integration: <cause>". An error that already is an *errs.Error passes as
-// is.
+// integration: <what failed>". An error that already is an *errs.Error
+// passes as is. The driver's own text never shows (see driverError).
 func (e *Engine) internal(err error, op string) error {
 	var ee *errs.Error
 	if errors.As(err, &ee) {
 		return err
 	}
+	cause := &driverError{err: err, desc: e.d.Describe(err)}
 	if e.d.Classify(err) == Busy {
-		return errs.Wrap(errs.Internal, err, "%s: %s: the database is busy", e.d.Name(), op)
+		return errs.Wrap(errs.Internal, cause, "%s: %s: the database is busy", e.d.Name(), op)
 	}
-	return errs.Wrap(errs.Internal, err, "%s: %s", e.d.Name(), op)
+	return errs.Wrap(errs.Internal, cause, "%s: %s", e.d.Name(), op)
 }
+
+// driverError stands for a database driver's error in the errors the store
+// returns. Its text is the dialect's description of the failure (a SQLSTATE,
+// an SQLite result code), never the driver's message, which can quote the
+// values of the statement that failed (a document's text, a name, a secret
+// of the caller's): store errors reach logs and users. The driver's error
+// stays reachable with errors.As, and errors.Is still finds
+// context.Canceled and context.DeadlineExceeded through it.
+type driverError struct {
+	err  error
+	desc string
+}
+
+func (d *driverError) Error() string { return d.desc }
+
+func (d *driverError) Unwrap() error { return d.err }
 
 // retry runs op, and runs it again a few times, with a short pause, while
 // it fails because the database is busy. Only operations that have no
@@ -69,7 +86,7 @@ func (e *Engine) writeError(err error, t *table, op, id, name string) error {
 	case DuplicateName:
 		return errs.New(errs.Conflict, "%s named %s already exists in this scope", article(t.Noun), quote(name))
 	case ForeignKey:
-		return errs.New(errs.Conflict, "%s %s refers to an object that does not exist", t.Noun, quote(id))
+		return errs.New(errs.NotFound, "%s %s refers to an object that does not exist (it may just have been deleted)", t.Noun, quote(id))
 	}
 	return e.internal(err, op+" "+t.Noun)
 }

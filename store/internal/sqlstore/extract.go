@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
@@ -22,14 +23,41 @@ var (
 // appendValues checks obj and appends to args the values of the written
 // columns, in the order of the statements (see newTable): scope, doc,
 // name_key, the extracted columns, sealed, key_id. It returns the name for
-// messages ("" for tables without names). Errors never quote the document.
-func (t *table) appendValues(args []any, obj *store.Object) ([]any, string, error) {
+// messages ("" for tables without names) and, for a table with Uses, the ids
+// the document uses. Errors never quote the document.
+func (t *table) appendValues(args []any, obj *store.Object) ([]any, string, []string, error) {
+	args, name, doc, err := t.appendColumns(args, obj)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var uses []string
+	if t.Uses != nil {
+		uses = t.Uses.Of(doc)
+		for _, id := range uses {
+			if err := checkText("uses", id); err != nil {
+				return nil, "", nil, err
+			}
+		}
+	}
+	return args, name, uses, nil
+}
+
+func (t *table) appendColumns(args []any, obj *store.Object) ([]any, string, map[string]any, error) {
 	if obj.ID == "" {
-		return nil, "", errs.Invalid("id", "%s id is empty", t.Noun)
+		return nil, "", nil, errs.Invalid("id", "%s id is empty", t.Noun)
+	}
+	if err := checkText("id", obj.ID); err != nil {
+		return nil, "", nil, err
+	}
+	if err := checkText("scope", obj.Scope); err != nil {
+		return nil, "", nil, err
+	}
+	if !utf8.Valid(obj.Doc) {
+		return nil, "", nil, errs.Invalid("doc", "the document is not valid UTF-8")
 	}
 	doc, err := decodeDoc(obj.Doc)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	args = append(args, obj.Scope, string(obj.Doc))
 	if t.Named {
@@ -41,12 +69,17 @@ func (t *table) appendValues(args []any, obj *store.Object) ([]any, string, erro
 		c := &t.cols[i]
 		v, err := c.value(obj.ID, doc)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
+		}
+		if s, ok := v.(string); ok {
+			if err := checkText(c.Path, s); err != nil {
+				return nil, "", nil, err
+			}
 		}
 		if t.Named && i == 0 {
 			s, _ := v.(string)
 			if s == "" {
-				return nil, "", errs.Invalid("name", "%s name is empty", t.Noun)
+				return nil, "", nil, errs.Invalid("name", "%s name is empty", t.Noun)
 			}
 			name = s
 			args[keyAt] = strings.ToLower(s)
@@ -60,7 +93,20 @@ func (t *table) appendValues(args []any, obj *store.Object) ([]any, string, erro
 		}
 		args = append(args, sealed, obj.KeyID)
 	}
-	return args, name, nil
+	return args, name, doc, nil
+}
+
+// checkText refuses text that a SQL column cannot hold as given: invalid
+// UTF-8 (PostgreSQL refuses it, SQLite would keep bytes that read back
+// altered) and NUL (PostgreSQL's text cannot hold it).
+func checkText(field, s string) error {
+	switch {
+	case !utf8.ValidString(s):
+		return errs.Invalid(field, "%s is not valid UTF-8", field)
+	case strings.IndexByte(s, 0) >= 0:
+		return errs.Invalid(field, "%s contains a NUL byte, which the store cannot hold", field)
+	}
+	return nil
 }
 
 // decodeDoc decodes a document, which must be one JSON object, keeping

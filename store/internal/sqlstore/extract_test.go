@@ -80,7 +80,7 @@ func TestStatements(t *testing.T) {
 	// Every placeholder is numbered in order, and the written columns line
 	// up with appendValues.
 	obj := &store.Object{Kind: store.Credentials, ID: "c1", Scope: "a1", Doc: json.RawMessage(`{"name":"N","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}`)}
-	args, name, err := st.appendValues(nil, obj)
+	args, name, _, err := st.appendValues(nil, obj)
 	if err != nil || name != "N" {
 		t.Fatalf("appendValues: %v, %q", err, name)
 	}
@@ -127,3 +127,4 @@ func (testDialect) CaseInsensitiveLike() string { return "ILIKE" }
 func (testDialect) BoolArg(b bool) any          { return b }
 func (testDialect) Name() string                { return "test" }
 func (testDialect) Classify(error) Failure      { return Other }
+func (testDialect) Describe(err error) string   { return "test error" }

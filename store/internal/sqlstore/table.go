@@ -22,6 +22,9 @@ type table struct {
 	exists  string // args: id
 	delete  string // args: id
 	forEach string // args: after id
+	// usesDelete and usesInsert rewrite a user's rows of the Uses join
+	// table (args: user id; user id, used id).
+	usesDelete, usesInsert string
 }
 
 // column is an extracted column with its JSON path split at the dots.
@@ -83,6 +86,11 @@ func newTable(t *store.Table, d Dialect) *table {
 	tb.delete = "DELETE FROM " + t.Name + " WHERE id = " + p1
 	tb.forEach = "SELECT " + tb.objCols + from + " WHERE t.id > " + p1 +
 		" ORDER BY t.id LIMIT " + strconv.Itoa(forEachBatch)
+	if u := t.Uses; u != nil {
+		tb.usesDelete = "DELETE FROM " + u.Table + " WHERE " + u.UserColumn + " = " + p1
+		tb.usesInsert = "INSERT INTO " + u.Table + " (" + u.UserColumn + ", " + u.UsedColumn + ") VALUES (" +
+			p1 + ", " + d.Placeholder(2) + ")"
+	}
 	return tb
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"slices"
 	"sync/atomic"
 
@@ -14,8 +15,11 @@ import (
 
 // Update runs fn in a read-write transaction. If fn returns an error or
 // panics, the transaction is rolled back, and the error is returned as is or
-// the panic goes on. fn must not call Update itself: on a store with one
-// write connection that waits forever (until ctx ends).
+// the panic goes on. When the database aborts the transaction because of a
+// deadlock or a serialization failure (or finds itself busy), the whole
+// transaction is run again, a few times: fn must have no effect outside tx
+// that a second run would repeat. fn must not call Update itself: on a store
+// with one write connection that waits forever (until ctx ends).
 func (e *Engine) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	if err := e.check(); err != nil {
 		return err
@@ -23,11 +27,12 @@ func (e *Engine) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	if fn == nil {
 		return errs.Invalid("fn", "Update needs a function")
 	}
-	var stx *sql.Tx
-	err := e.retry(ctx, func() (err error) {
-		stx, err = e.write.BeginTx(ctx, nil)
-		return err
-	})
+	return e.retry(ctx, func() error { return e.update(ctx, fn) })
+}
+
+// update runs fn in one transaction.
+func (e *Engine) update(ctx context.Context, fn func(tx store.Tx) error) error {
+	stx, err := e.write.BeginTx(ctx, nil)
 	if err != nil {
 		return e.internal(err, "begin")
 	}
@@ -43,6 +48,9 @@ func (e *Engine) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
+	if err := t.flushUses(ctx); err != nil {
+		return err
+	}
 	t.done.Store(true)
 	committed = true
 	if err := stx.Commit(); err != nil {
@@ -56,6 +64,75 @@ type tx struct {
 	e    *Engine
 	stx  *sql.Tx
 	done atomic.Bool
+	// uses holds, per table with Uses, the ids each object written in the
+	// transaction uses; flushUses writes them to the join table just
+	// before commit, when every object the transaction creates exists.
+	uses map[*table]map[string][]string
+}
+
+// setUses records the uses of an object written in the transaction.
+func (t *tx) setUses(tb *table, id string, uses []string) {
+	if tb.Uses == nil {
+		return
+	}
+	if t.uses == nil {
+		t.uses = map[*table]map[string][]string{}
+	}
+	if t.uses[tb] == nil {
+		t.uses[tb] = map[string][]string{}
+	}
+	t.uses[tb][id] = uses
+}
+
+// dropUses forgets the pending uses of objects deleted in the transaction
+// (the database removes their rows with them).
+func (t *tx) dropUses(tb *table, ids ...string) {
+	for _, id := range ids {
+		delete(t.uses[tb], id)
+	}
+}
+
+// flushBeforeDelete writes the pending uses before objects of kind are
+// deleted, when kind is a used kind: the join table must first stop naming
+// what the transaction's writes no longer use (an integration that replaced
+// its managed credential deletes the old one next).
+func (t *tx) flushBeforeDelete(ctx context.Context, kind store.Kind) error {
+	for tb := range t.uses {
+		if tb.Uses.Kind == kind {
+			return t.flushUses(ctx)
+		}
+	}
+	return nil
+}
+
+// flushUses rewrites the join-table rows of every object written in the
+// transaction. A used object that does not exist (any more) fails the
+// transaction with errs.NotFound: the database's foreign key says so, also
+// when a concurrent transaction deleted it a moment ago.
+func (t *tx) flushUses(ctx context.Context) error {
+	for tb, byID := range t.uses {
+		for _, id := range slices.Sorted(maps.Keys(byID)) {
+			if _, err := t.stx.ExecContext(ctx, tb.usesDelete, id); err != nil {
+				return t.e.internal(err, "write the uses of "+tb.Noun)
+			}
+			for _, used := range byID[id] {
+				if _, err := t.stx.ExecContext(ctx, tb.usesInsert, id, used); err != nil {
+					if t.e.d.Classify(err) == ForeignKey {
+						usedTb, _ := t.e.table(tb.Uses.Kind)
+						noun := string(tb.Uses.Kind)
+						if usedTb != nil {
+							noun = usedTb.Noun
+						}
+						return errs.New(errs.NotFound, "%s %s uses %s %s, which does not exist (it may just have been deleted)",
+							tb.Noun, quote(id), noun, quote(used))
+					}
+					return t.e.internal(err, "write the uses of "+tb.Noun)
+				}
+			}
+		}
+	}
+	t.uses = nil
+	return nil
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -98,13 +175,14 @@ func (t *tx) Insert(ctx context.Context, obj *store.Object) error {
 	}
 	args := make([]any, 2, len(tb.cols)+8)
 	args[0], args[1] = obj.ID, int64(1)
-	args, name, err := tb.appendValues(args, obj)
+	args, name, uses, err := tb.appendValues(args, obj)
 	if err != nil {
 		return err
 	}
 	if _, err := t.stx.ExecContext(ctx, tb.insert, args...); err != nil {
 		return t.e.writeError(err, tb, "insert", obj.ID, name)
 	}
+	t.setUses(tb, obj.ID, uses)
 	obj.Version = 1
 	return nil
 }
@@ -122,7 +200,7 @@ func (t *tx) Replace(ctx context.Context, obj *store.Object) error {
 	if err != nil {
 		return err
 	}
-	args, name, err := tb.appendValues(make([]any, 0, len(tb.cols)+8), obj)
+	args, name, uses, err := tb.appendValues(make([]any, 0, len(tb.cols)+8), obj)
 	if err != nil {
 		return err
 	}
@@ -146,6 +224,7 @@ func (t *tx) Replace(ctx context.Context, obj *store.Object) error {
 		}
 		return errs.New(errs.Conflict, "%s %s was changed concurrently; reload and retry", tb.Noun, quote(obj.ID))
 	}
+	t.setUses(tb, obj.ID, uses)
 	obj.Version++
 	return nil
 }
@@ -159,6 +238,9 @@ func (t *tx) Delete(ctx context.Context, kind store.Kind, id string) error {
 	if err != nil {
 		return err
 	}
+	if err := t.flushBeforeDelete(ctx, kind); err != nil {
+		return err
+	}
 	res, err := t.stx.ExecContext(ctx, tb.delete, id)
 	if err != nil {
 		return t.e.deleteError(err, tb, tb.Noun+" "+quote(id))
@@ -170,6 +252,7 @@ func (t *tx) Delete(ctx context.Context, kind store.Kind, id string) error {
 	if n == 0 {
 		return notFound(tb, id)
 	}
+	t.dropUses(tb, id)
 	return nil
 }
 
@@ -185,6 +268,9 @@ func (t *tx) DeleteWhere(ctx context.Context, kind store.Kind, column, value str
 	}
 	if c, ok := tb.Column(column); !ok || c.Type != filter.String {
 		return nil, errs.Invalid("column", "%s have no text column %s", tb.Name, quote(column))
+	}
+	if err := t.flushBeforeDelete(ctx, kind); err != nil {
+		return nil, err
 	}
 	// column is one of the schema's names, never the caller's text.
 	rows, err := t.stx.QueryContext(ctx,
@@ -205,6 +291,7 @@ func (t *tx) DeleteWhere(ctx context.Context, kind store.Kind, column, value str
 		return nil, t.e.deleteError(err, tb, article(tb.Noun)+" to delete")
 	}
 	slices.Sort(ids)
+	t.dropUses(tb, ids...)
 	return ids, nil
 }
 
