@@ -35,7 +35,10 @@ type Account struct {
 	// Fullname is for people; defaults to Name.
 	Fullname string `json:"fullname"`
 	// Environment is test or prod (default prod). Integration points keep
-	// separate provider allow-lists per environment.
+	// separate provider allow-lists per environment. Switching it (Update,
+	// Patch) is refused with ErrConflict while one of the account's
+	// integrations uses a provider that its integration point does not
+	// allow in the new environment.
 	Environment Environment `json:"environment"`
 	// Labels are free labels, 1 to 48 characters each.
 	Labels []string `json:"labels,omitempty"`
@@ -137,6 +140,11 @@ func (s *AccountsService) replace(ctx context.Context, ch *change, id string, ed
 		if err := normalizeAccount(next); err != nil {
 			return err
 		}
+		if next.Environment != cur.Environment {
+			if err := checkEnvironmentSwitch(ctx, tx, next); err != nil {
+				return err
+			}
+		}
 		if err := replaceDoc(ctx, tx, obj, next); err != nil {
 			return err
 		}
@@ -165,6 +173,35 @@ func (s *AccountsService) Delete(ctx context.Context, id string) error {
 			return err
 		}
 		return tx.Delete(ctx, store.Accounts, id)
+	})
+}
+
+// checkEnvironmentSwitch refuses to move an account to an environment in
+// which an integration point one of its integrations uses does not allow
+// that integration's provider: the rule an integration point's own change
+// follows (IntegrationPointsService.Update), so that no integration is left
+// in use that its point would not admit today.
+func checkEnvironmentSwitch(ctx context.Context, tx store.Tx, a *Account) error {
+	points := map[string]*IntegrationPoint{}
+	return eachIntegration(ctx, tx, []string{"account_id[eq]" + a.ID}, func(in *Integration, _ *Account) error {
+		if in.IntegrationPointID == "" {
+			return nil
+		}
+		p, ok := points[in.IntegrationPointID]
+		if !ok {
+			var err error
+			if p, _, err = get[IntegrationPoint](ctx, tx, store.IntegrationPoints, in.IntegrationPointID); err != nil {
+				return err
+			}
+			points[p.ID] = p
+		}
+		if !allowed(p.Environments.For(a.Environment), in.ProviderType) {
+			return &errs.Error{Code: errs.Conflict, Field: "environment", Message: "the account's integration " + in.ID +
+				" uses provider " + in.ProviderType + ", which its integration point " + p.Name + " does not allow for " +
+				string(a.Environment) + " accounts: allow it in the point's " + string(a.Environment) +
+				" list, or move or delete the integration, before switching the account"}
+		}
+		return nil
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/store"
 )
 
@@ -62,7 +63,9 @@ type Credential struct {
 	Fullname              string    `json:"fullname"`
 	// Config shows the credential's type only.
 	Config credential.NoSecret `json:"config"`
-	// Expires, when set, is when the credential stops being usable.
+	// Expires, when set, is when the credential stops being usable. It
+	// must lie between the years 1678 and 2262 (store.MinTime and
+	// store.MaxTime); leave it nil for a credential that never expires.
 	Expires   *time.Time  `json:"expires,omitempty"`
 	Managed   ManagedType `json:"managed"`
 	CreatedAt time.Time   `json:"created_at"`
@@ -245,10 +248,13 @@ func (c *Client) insertCredential(ctx context.Context, tx store.Tx, cr *Credenti
 	if cr.Name, cr.Fullname, err = resolveNames(cr.Name, cr.Fullname, cr.ID); err != nil {
 		return nil, err
 	}
+	if err := checkExpires(cr.Expires); err != nil {
+		return nil, err
+	}
 	now := c.now()
 	cr.CreatedAt, cr.UpdatedAt = now, now
 	cr.Config = credential.NoSecret{Type: cfg.Type()}
-	obj, err := c.sealed(cr, cfg)
+	obj, err := c.sealed(cr, cfg, field)
 	if err != nil {
 		return nil, err
 	}
@@ -260,8 +266,17 @@ func (c *Client) insertCredential(ctx context.Context, tx store.Tx, cr *Credenti
 
 // sealed builds the store object of cr with cfg sealed under the current
 // key, bound to the credential's id so a sealed blob cannot be moved to
-// another credential.
-func (c *Client) sealed(cr *Credential, cfg credential.Config) (*store.Object, error) {
+// another credential. field is cfg's path in the caller's request, for
+// errors.
+func (c *Client) sealed(cr *Credential, cfg credential.Config, field string) (*store.Object, error) {
+	// The secret is sealed as JSON: a byte json.Marshal would replace must
+	// not silently become a different secret.
+	if err := textcheck.Check(field, cfg); err != nil {
+		return nil, err
+	}
+	if err := textcheck.Check("", cr); err != nil {
+		return nil, err
+	}
 	plain, err := credential.MarshalConfig(cfg)
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, err, "encoding credential %s", cr.ID)
@@ -408,6 +423,9 @@ func (s *CredentialsService) replace(ctx context.Context, ch *change, ownerID, i
 		if next.Name, next.Fullname, err = resolveNames(next.Name, next.Fullname, next.ID); err != nil {
 			return err
 		}
+		if err := checkExpires(next.Expires); err != nil {
+			return err
+		}
 		if cfg == nil {
 			next.Config = cur.Config
 			if err := replaceDoc(ctx, tx, obj, next); err != nil {
@@ -423,7 +441,7 @@ func (s *CredentialsService) replace(ctx context.Context, ch *change, ownerID, i
 				}
 			}
 			next.Config = credential.NoSecret{Type: cfg.Type()}
-			fresh, err := s.c.sealed(next, cfg)
+			fresh, err := s.c.sealed(next, cfg, "config")
 			if err != nil {
 				return err
 			}
@@ -557,6 +575,14 @@ func (c *Client) RotateKey(ctx context.Context) (int, error) {
 	}
 	c.log.Info("synqly: re-sealed credentials under the current key", "count", n, "key_id", current)
 	return n, nil
+}
+
+// checkExpires refuses an expiry the store cannot keep, saying the range.
+func checkExpires(t *time.Time) error {
+	if t != nil && (t.Before(store.MinTime) || t.After(store.MaxTime)) {
+		return errs.Invalid("expires", "expires must lie %s; leave it unset for a credential that never expires", store.TimeRange)
+	}
+	return nil
 }
 
 // renameField rewrites the leading "from" of an error's field to "to".

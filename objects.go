@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/store"
 )
 
@@ -32,8 +33,13 @@ func get[T any](ctx context.Context, r store.Reader, kind store.Kind, id string)
 	return v, obj, nil
 }
 
-// insert stores v as a new object of kind.
+// insert stores v as a new object of kind. Text json.Marshal would alter
+// (invalid UTF-8) is refused first, naming the field: what is stored is
+// exactly what was given, or nothing.
 func insert(ctx context.Context, tx store.Tx, kind store.Kind, id, scope string, v any) error {
+	if err := textcheck.Check("", v); err != nil {
+		return err
+	}
 	doc, err := json.Marshal(v)
 	if err != nil {
 		return errs.Wrap(errs.Internal, err, "encoding %s", singular(kind))
@@ -44,6 +50,9 @@ func insert(ctx context.Context, tx store.Tx, kind store.Kind, id, scope string,
 // replaceDoc stores v as the new document of obj, keeping obj's version
 // precondition so a concurrent change is reported, never lost.
 func replaceDoc(ctx context.Context, tx store.Tx, obj *store.Object, v any) error {
+	if err := textcheck.Check("", v); err != nil {
+		return err
+	}
 	doc, err := json.Marshal(v)
 	if err != nil {
 		return errs.Wrap(errs.Internal, err, "encoding %s", singular(obj.Kind))

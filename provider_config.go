@@ -29,7 +29,7 @@ type ProviderConfig struct {
 	// Config holds the provider's fields. It is nil when the configuration
 	// was read from the store by a program that does not register the
 	// provider; such an integration can be read and deleted, not used.
-	Config providers.Config
+	Config providers.Config `textcheck:"inline"`
 
 	raw json.RawMessage // the stored fields when Config is nil
 }
@@ -125,6 +125,9 @@ func (p *ProviderConfig) provider() (providers.Provider, error) {
 			return prov, err
 		}
 		*p = again
+	}
+	if want := reflect.TypeOf(prov.NewConfig()); reflect.TypeOf(p.Config) != want {
+		return prov, errs.Invalid("provider_config", "provider_config.Config is a %T, but provider %s takes a %v", p.Config, prov.ID, want)
 	}
 	if err := p.Config.Validate(); err != nil {
 		return prov, prefixField("provider_config", err)

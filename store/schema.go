@@ -1,9 +1,23 @@
 package store
 
 import (
+	"time"
+
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
 )
+
+// The range of times a store can keep in a Time column: Unix nanoseconds in
+// an int64, about the years 1678 to 2262. A document time outside it is an
+// errs.InvalidInput error that states the range.
+var (
+	MinTime = time.Unix(0, -1<<63).UTC()
+	MaxTime = time.Unix(0, 1<<63-1).UTC()
+)
+
+// TimeRange describes [MinTime, MaxTime] for error messages.
+var TimeRange = "between " + MinTime.Format(time.RFC3339Nano) + " and " + MaxTime.Format(time.RFC3339Nano) +
+	" (the store keeps times as nanoseconds since 1970)"
 
 // Column is a column that an engine extracts from an Object's Doc on Insert
 // and Replace, so the query language can filter and order by it in SQL.

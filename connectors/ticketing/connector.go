@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/patch"
 )
 
@@ -235,9 +238,9 @@ func validateCreate(req *CreateTicketRequest) error {
 	if err := checkText("summary", req.Summary, MaxSummaryLen, true); err != nil {
 		return err
 	}
-	for field, s := range map[string]string{"name": req.Name, "creator": req.Creator, "assignee": req.Assignee,
-		"contact": req.Contact, "status": req.Status, "project": req.Project, "issue_type": req.IssueType} {
-		if err := checkText(field, s, MaxSummaryLen, false); err != nil {
+	for _, f := range []struct{ field, s string }{{"name", req.Name}, {"creator", req.Creator}, {"assignee", req.Assignee},
+		{"contact", req.Contact}, {"status", req.Status}, {"project", req.Project}, {"issue_type", req.IssueType}} {
+		if err := checkText(f.field, f.s, MaxSummaryLen, false); err != nil {
 			return err
 		}
 	}
@@ -252,15 +255,22 @@ func validateCreate(req *CreateTicketRequest) error {
 			return errs.Invalid("tags", "tag %d must be 1 to 255 characters without spaces", i)
 		}
 	}
-	return nil
+	// Everything else, custom_fields above all: text json.Marshal would
+	// alter on its way to the provider, and nesting no provider takes.
+	return textcheck.Check("", req)
 }
 
 // ticketReadOnly are the ticket fields a patch cannot change.
 var ticketReadOnly = []string{"id", "created_at", "updated_at", "attachments", "unmapped"}
 
 // patchAttempts is how often PatchTicket reads and patches a ticket that
-// keeps changing under it before giving up with the driver's conflict.
-const patchAttempts = 4
+// keeps changing under it before giving up with the driver's conflict;
+// between attempts it waits a random time up to a doubling bound, so that
+// writers that collided spread out.
+const (
+	patchAttempts = 16
+	patchPauseMax = 100 * time.Millisecond
+)
 
 // PatchTicket applies a JSON Patch to the ticket: the Connector reads the
 // ticket, applies the patch to its JSON form (all or nothing; a failed test
@@ -269,8 +279,9 @@ const patchAttempts = 4
 // write (an errs.Conflict error: another client's patch won the race), the
 // Connector reads it again and re-applies the patch, test operations
 // included, so concurrent patches of different fields both land and a test
-// is always checked against the ticket the write replaces. After a few lost
-// races the conflict is returned.
+// is always checked against the ticket the write replaces. After
+// patchAttempts lost races (or when ctx ends while waiting to retry) the
+// conflict is returned.
 func (c *Connector) PatchTicket(ctx context.Context, id string, ops []patch.Operation) (*Ticket, error) {
 	if err := checkID("ticket_id", id); err != nil {
 		return nil, err
@@ -282,11 +293,20 @@ func (c *Connector) PatchTicket(ctx context.Context, id string, ops []patch.Oper
 	if !d.Capabilities().Supports(OpGetTicket) {
 		return nil, errs.New(errs.Unsupported, "this provider cannot patch tickets without get_ticket")
 	}
+	pause := time.Millisecond
 	for attempt := 1; ; attempt++ {
 		t, raced, err := patchTicketOnce(ctx, d, id, ops)
-		if !raced || attempt == patchAttempts || ctx.Err() != nil {
+		if !raced || attempt == patchAttempts {
 			return t, err
 		}
+		timer := time.NewTimer(time.Duration(rand.Int64N(int64(pause))) + 1)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return t, err
+		case <-timer.C:
+		}
+		pause = min(2*pause, patchPauseMax)
 	}
 }
 
@@ -305,7 +325,8 @@ func patchTicketOnce(ctx context.Context, d Driver, id string, ops []patch.Opera
 	after.ID, after.CreatedAt, after.UpdatedAt, after.Attachments, after.Unmapped = before.ID, before.CreatedAt, before.UpdatedAt, before.Attachments, before.Unmapped
 	if err := validateCreate(&CreateTicketRequest{Summary: after.Summary, Name: after.Name, Creator: after.Creator,
 		Assignee: after.Assignee, Contact: after.Contact, Description: after.Description, Priority: after.Priority,
-		Status: after.Status, Project: after.Project, IssueType: after.IssueType, Tags: after.Tags}); err != nil {
+		Status: after.Status, Project: after.Project, IssueType: after.IssueType, Tags: after.Tags,
+		DueDate: after.DueDate, CompletionDate: after.CompletionDate, CustomFields: after.CustomFields}); err != nil {
 		return nil, false, err
 	}
 	changed := changedFields(before, &after)

@@ -85,6 +85,13 @@ type CreateTicketRequest struct {
 	IssueType      string         `json:"issue_type,omitempty"`
 	Tags           []string       `json:"tags,omitempty"`
 	CustomFields   map[string]any `json:"custom_fields,omitempty"`
+	// IdempotencyKey, when set, makes the create safe to repeat: a provider
+	// that honours it creates at most one open ticket per key and answers a
+	// repeated create with the ticket the key made. PagerDuty honours it
+	// (it is the incident's incident_key, unique among the open incidents
+	// of the service; at most 255 bytes of text on one line). Jira,
+	// ServiceNow and the mock ignore it: their creates are not retried.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }
 
 // Project is a container of tickets (a Jira project, a ServiceNow assignment

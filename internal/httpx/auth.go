@@ -13,8 +13,9 @@ import (
 	"github.com/seed-e6251c81/synqly/errs"
 )
 
-// Auth authorizes requests. Its secrets are redacted from every error the
-// Client returns.
+// Auth authorizes requests. Its secrets are redacted, in every encoding a
+// vendor could echo them in, from every error the Client returns and every
+// line it logs.
 type Auth interface {
 	// Authorize sets the request's credentials.
 	Authorize(ctx context.Context, req *http.Request) error
@@ -40,8 +41,13 @@ func (a basicAuth) Authorize(_ context.Context, r *http.Request) error {
 	return nil
 }
 
+// Secrets returns the secret and the credentials of the Authorization
+// header, base64 of user:secret, in both alphabets, with and without
+// padding (the redaction finds base64 of the secret alone by itself).
 func (a basicAuth) Secrets() []string {
-	return []string{a.secret, base64.StdEncoding.EncodeToString([]byte(a.user + ":" + a.secret))}
+	creds := []byte(a.user + ":" + a.secret)
+	return []string{a.secret, base64.StdEncoding.EncodeToString(creds), base64.URLEncoding.EncodeToString(creds),
+		base64.RawStdEncoding.EncodeToString(creds), base64.RawURLEncoding.EncodeToString(creds)}
 }
 
 // Bearer returns "Authorization: Bearer <token>".

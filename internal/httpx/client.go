@@ -1,9 +1,21 @@
 // Package httpx is the HTTP plumbing every provider driver shares: bounded
 // retries with exponential backoff and jitter (go-retryablehttp), Retry-After
 // honoured on 429 and 503, no retry of non-idempotent requests unless the
-// caller marks them safe, a per-call deadline, a response size cap, an
-// injectable *http.Client, and vendor errors mapped to the typed errors of
-// package errs with the vendor's status and a redacted snippet of its body.
+// caller marks them safe (Request.Idempotent: a create the vendor
+// deduplicates), a per-call deadline, a response size cap, an injectable
+// *http.Client, and vendor errors mapped to the typed errors of package errs
+// with the vendor's status and a redacted snippet of its body.
+//
+// Everything the Client puts in an error or a log line is redacted first,
+// whole, before any cut: the Auth's secrets (OAuth tokens fetched at run
+// time included) as they are, JSON-escaped, percent-encoded and in base64,
+// and secret-looking JSON members (see redact.go).
+//
+// Answers are decoded with Response.Decode (Client.JSON uses it), and an
+// answer that lacks what the API documents is reported with
+// Response.Malformed, so a malformed answer reads the same in every driver:
+//
+//	servicenow: GET /api/now/table/incident/<sys_id>: HTTP 200: the response is not valid JSON (syntax error at byte 1)
 package httpx
 
 import (
@@ -17,9 +29,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"regexp"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -43,8 +56,9 @@ type Options struct {
 	Timeout time.Duration
 	// MaxResponseBytes caps a response body (default 32 MiB).
 	MaxResponseBytes int64
-	// Logger receives a debug line per attempt: method, path, status,
-	// attempt, duration. Never headers or bodies.
+	// Logger receives a debug line per call: method, path (redacted like
+	// errors), status, attempts, duration. Never headers, queries or
+	// bodies.
 	Logger *slog.Logger
 	// UserAgent is sent with every request.
 	UserAgent string
@@ -60,6 +74,7 @@ type Client struct {
 	rc     *retryablehttp.Client
 	opts   Options
 	logger *slog.Logger
+	red    atomic.Pointer[redactor] // the redactor of the Auth's current secrets
 }
 
 // New returns a client for the API at baseURL (absolute http or https).
@@ -150,6 +165,107 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+
+	c            *Client // for the vendor's name and redaction; nil in a Response made by hand
+	method, path string  // of the request
+}
+
+// Decode decodes the JSON body into out. A body that is not JSON, ends
+// before its JSON does, or holds a JSON type where out expects another is
+// an errs.Provider error that says so (see Malformed). An empty body (a
+// 204's) decodes to nothing and leaves out alone: the caller then finds
+// what it lacks and says so with Malformed. Every driver decodes through
+// Decode (or Client.JSON), so a malformed answer reads the same whichever
+// vendor sent it.
+func (r *Response) Decode(out any) error {
+	if len(bytes.TrimSpace(r.Body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(r.Body, out); err != nil {
+		return r.Malformed(r.describe(err))
+	}
+	return nil
+}
+
+// Malformed returns the error for a response that is not what the API
+// documents: an errs.Provider error with the response's status whose
+// message names the vendor, the request's method and path (never its
+// query, and redacted) and the status, then says what was wrong:
+//
+//	jira: GET /rest/api/3/issue/SEC-1: HTTP 200: the response has no issue key
+//
+// what completes "the response ...". Drivers call it for a body that
+// decodes but lacks what the API documents; Decode calls it for one that
+// does not decode.
+func (r *Response) Malformed(what string) error {
+	return &errs.Error{Code: errs.Provider, Status: r.Status,
+		Message: fmt.Sprintf("%s: HTTP %d: the response %s", r.c.where(r.method, r.path), r.Status, what)}
+}
+
+// describe says what is wrong with a body that json.Unmarshal refused,
+// without quoting the body.
+func (r *Response) describe(err error) string {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF),
+		errors.As(err, &syn) && (syn.Offset >= int64(len(r.Body)) || strings.Contains(syn.Error(), "unexpected end")):
+		return fmt.Sprintf("is truncated: its JSON ends unfinished after %d bytes", len(r.Body))
+	case syn != nil:
+		return fmt.Sprintf("is not valid JSON (syntax error at byte %d)", syn.Offset)
+	case errors.As(err, &typ):
+		got, _, _ := strings.Cut(typ.Value, " ")
+		what := fmt.Sprintf("has a JSON %s where the API documents %s", got, jsonKind(typ.Type))
+		if typ.Field != "" && r.c != nil {
+			what += " at " + r.c.redact(clipText(typ.Field, 80))
+		}
+		return what
+	}
+	return "is not the JSON the API documents"
+}
+
+// jsonKind names the JSON type that decodes into t.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another type"
+}
+
+// clipText shortens s to at most n bytes, on a character boundary.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return cutUTF8(s, n) + "…"
+}
+
+// where is the start of every message about a request: the vendor, the
+// method and the redacted path, e.g. "jira: GET /rest/api/3/issue/SEC-1".
+// c may be nil (a Response made by hand).
+func (c *Client) where(method, path string) string {
+	if c == nil {
+		return method + " " + path
+	}
+	return fmt.Sprintf("%s: %s %s", c.opts.Vendor, method, c.redactPath(path))
 }
 
 type (
@@ -235,20 +351,30 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "provider call", slog.String("vendor", c.opts.Vendor),
-		slog.String("method", r.Method), slog.String("path", r.Path), slog.Int("status", resp.StatusCode),
-		slog.Int("attempts", attempt), slog.Duration("duration", time.Since(start)))
+	if c.logger.Enabled(ctx, slog.LevelDebug) {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "provider call", slog.String("vendor", c.opts.Vendor),
+			slog.String("method", r.Method), slog.String("path", c.redactPath(r.Path)), slog.Int("status", resp.StatusCode),
+			slog.Int("attempts", attempt), slog.Duration("duration", time.Since(start)))
+	}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, c: c, method: r.Method, path: r.Path}
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if err != nil {
+		if ok && ctx.Err() == nil {
+			// The vendor answered, then the body stopped short: the same
+			// kind of answer as a truncated JSON body.
+			e := out.Malformed(fmt.Sprintf("was cut short after %d bytes", len(data))).(*errs.Error)
+			e.Cause = &redactedError{msg: c.redact(err.Error()), err: err}
+			return nil, e
+		}
 		return nil, c.transportError(ctx, r, err)
 	}
 	if int64(len(data)) > c.opts.MaxResponseBytes {
-		return nil, &errs.Error{Code: errs.Provider, Status: resp.StatusCode,
-			Message: fmt.Sprintf("%s: %s %s: the response exceeds the %d-byte limit", c.opts.Vendor, r.Method, r.Path, c.opts.MaxResponseBytes)}
+		return nil, out.Malformed(fmt.Sprintf("exceeds the %d-byte limit", c.opts.MaxResponseBytes))
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !ok {
 		return nil, c.statusError(r, resp, data)
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+	return out, nil
 }
 
 // countAttempts records the attempt number in the request's counter.
@@ -259,16 +385,15 @@ func countAttempts(_ retryablehttp.Logger, r *http.Request, n int) {
 }
 
 // JSON sends r and decodes the JSON response body into out (unless out is
-// nil or the body is empty).
+// nil) with Response.Decode.
 func (c *Client) JSON(ctx context.Context, r Request, out any) (*Response, error) {
 	resp, err := c.Do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return resp, &errs.Error{Code: errs.Provider, Status: resp.Status,
-				Message: fmt.Sprintf("%s: %s %s: the response is not the JSON the API documents", c.opts.Vendor, r.Method, r.Path)}
+	if out != nil {
+		if err := resp.Decode(out); err != nil {
+			return resp, err
 		}
 	}
 	return resp, nil
@@ -350,9 +475,10 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 	return 0, false
 }
 
-// transportError reports a failure to get a response at all.
+// transportError reports a failure to get a response at all. The text of
+// the cause is redacted too, since errs.Error prints it.
 func (c *Client) transportError(ctx context.Context, r Request, err error) error {
-	msg := fmt.Sprintf("%s: %s %s: ", c.opts.Vendor, r.Method, r.Path)
+	msg := c.where(r.Method, r.Path) + ": "
 	var e *errs.Error
 	if errors.As(err, &e) {
 		return e
@@ -360,7 +486,11 @@ func (c *Client) transportError(ctx context.Context, r Request, err error) error
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return &errs.Error{Code: errs.Provider, Message: msg + "gave up: " + ctxErr.Error(), Cause: ctxErr}
 	}
-	return &errs.Error{Code: errs.Provider, Message: msg + c.redact(errMessage(err)), Cause: errors.Unwrap(err)}
+	out := &errs.Error{Code: errs.Provider, Message: msg + c.redact(errMessage(err))}
+	if cause := errors.Unwrap(err); cause != nil {
+		out.Cause = &redactedError{msg: c.redact(cause.Error()), err: cause}
+	}
+	return out
 }
 
 // errMessage returns a transport error's text without the URL's query.
@@ -396,25 +526,20 @@ func (c *Client) statusError(r Request, resp *http.Response, body []byte) error 
 	default:
 		e.Code = errs.Provider
 	}
-	e.Message = fmt.Sprintf("%s: %s %s: HTTP %d", c.opts.Vendor, r.Method, r.Path, resp.StatusCode)
+	e.Message = fmt.Sprintf("%s: HTTP %d", c.where(r.Method, r.Path), resp.StatusCode)
 	if snip := c.Snippet(body); snip != "" {
 		e.Message += ": " + snip
 	}
 	return e
 }
 
-// secretFields matches JSON members whose values are secrets.
-var secretFields = regexp.MustCompile(`(?i)("(?:[a-z_]*token|password|secret|client_secret|api_key|authorization)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
-
-// Snippet returns the first 300 bytes of a vendor body, printable, with the
-// client's secrets and secret-looking JSON members redacted.
+// Snippet returns up to 300 bytes of a vendor body for an error message:
+// redacted first, over the whole body (every form of the client's secrets
+// and secret-looking JSON members; see redact), then made printable, its
+// whitespace collapsed, and cut on a character boundary.
 func (c *Client) Snippet(body []byte) string {
 	const max = 300
-	s := string(body)
-	if len(s) > 4096 {
-		s = s[:4096]
-	}
-	s = c.redact(s)
+	s := c.redact(string(body))
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || r == '\uFFFD' {
 			return ' '
@@ -423,16 +548,7 @@ func (c *Client) Snippet(body []byte) string {
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > max {
-		s = strings.ToValidUTF8(s[:max], "") + "…"
+		s = cutUTF8(s, max) + "…"
 	}
 	return s
-}
-
-func (c *Client) redact(s string) string {
-	for _, sec := range c.auth.Secrets() {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	return secretFields.ReplaceAllString(s, `$1"[REDACTED]"`)
 }

@@ -32,7 +32,7 @@ func (d *Driver) CreateAttachment(ctx context.Context, ticketID string, req tick
 	}
 	path := issuePath(ticketID) + "/attachments"
 	var out []attachment
-	_, err = d.hc.JSON(ctx, httpx.Request{
+	resp, err := d.hc.JSON(ctx, httpx.Request{
 		Method: http.MethodPost, Path: path, Body: body, ContentType: ctype,
 		Header: http.Header{"X-Atlassian-Token": {"no-check"}},
 	}, &out)
@@ -40,7 +40,7 @@ func (d *Driver) CreateAttachment(ctx context.Context, ticketID string, req tick
 		return nil, err
 	}
 	if len(out) == 0 || out[0].ID == "" {
-		return nil, malformed(http.MethodPost, path)
+		return nil, resp.Malformed("has no attachment")
 	}
 	m := toAttachmentMetadata(ticketID, &out[0])
 	return &m, nil

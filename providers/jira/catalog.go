@@ -2,7 +2,6 @@ package jira
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"sync"
@@ -61,8 +60,8 @@ func (d *Driver) names(ctx context.Context, path string) ([]string, error) {
 		return nil, err
 	}
 	var items []named
-	if err := json.Unmarshal(resp.Body, &items); err != nil {
-		return nil, malformed(http.MethodGet, path)
+	if err := resp.Decode(&items); err != nil {
+		return nil, err
 	}
 	out := make([]string, 0, len(items))
 	for _, it := range items {

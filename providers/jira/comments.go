@@ -98,11 +98,12 @@ func (d *Driver) CreateComment(ctx context.Context, ticketID string, req ticketi
 	}
 	var c comment
 	path := issuePath(ticketID) + "/comment"
-	if _, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: path, JSON: map[string]any{"body": doc}}, &c); err != nil {
+	resp, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: path, JSON: map[string]any{"body": doc}}, &c)
+	if err != nil {
 		return nil, d.withField(err)
 	}
 	if c.ID == "" {
-		return nil, malformed(http.MethodPost, path)
+		return nil, resp.Malformed("has no comment id")
 	}
 	out := toComment(ticketID, &c)
 	return &out, nil

@@ -17,12 +17,32 @@
 //     token), sent as "Authorization: Bearer".
 //
 // Secrets live in memory only; errors and debug logs never show them (the
-// shared HTTP plumbing redacts them, even when Jira echoes them back).
-// Every call goes through internal/httpx: bounded retries with backoff,
-// Retry-After honoured on 429 and 503 (a longer wait than the client
-// allows is errs.ErrRateLimited with the wait in RetryAfter), no retry of
-// creates, comments, uploads or transitions after a 5xx (searches, being
-// read-only, are retried), a per-call deadline and a response size cap.
+// shared HTTP plumbing redacts them, even when Jira echoes them back,
+// JSON-escaped, percent-encoded or in base64). Every call goes through
+// internal/httpx: bounded retries with backoff, Retry-After honoured on
+// 429 and 503 (a longer wait than the client allows is
+// errs.ErrRateLimited with the wait in RetryAfter), no retry of creates,
+// comments, uploads or transitions after a 5xx (searches, being read-only,
+// are retried), a per-call deadline and a response size cap. A 2xx answer
+// that is not the JSON Jira documents is an errs.ErrProvider error naming
+// the method, the path, the status and what was wrong, worded as every
+// driver words it.
+//
+// # Which creates are safe to retry
+//
+// None. Jira Cloud's REST API has no idempotency key and does not
+// deduplicate creates, so every POST that adds something is sent once: a
+// 5xx answer or a connection lost before the answer is not retried, since
+// Jira may have done the work. That covers CreateTicket (POST
+// /rest/api/3/issue), CreateComment (POST .../comment), CreateAttachment
+// (POST .../attachments) and the transition of a status change (POST
+// .../transitions). Only a 429, which Jira did not process, is retried.
+// After such a failure the issue may exist: search for it (a JQL query on
+// its summary, say) before creating it again. CreateTicketRequest's
+// IdempotencyKey is ignored. When Jira created the issue and a later step
+// (the read-back, the move to the requested status) failed, the error
+// names the issue key. Reads, the JQL search (a read-only POST), edits
+// (PUT, which set fields to values) and deletes are retried.
 //
 // # Mapping
 //

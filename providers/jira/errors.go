@@ -3,7 +3,6 @@ package jira
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,12 +14,6 @@ import (
 type errorCollection struct {
 	ErrorMessages []string          `json:"errorMessages"`
 	Errors        map[string]string `json:"errors"`
-}
-
-// malformed is the error for a 2xx response that is not the JSON Jira
-// documents.
-func malformed(method, path string) error {
-	return &errs.Error{Code: errs.Provider, Message: fmt.Sprintf("jira: %s %s: the response is not the JSON the API documents", method, path)}
 }
 
 // statusBody matches the redacted body snippet httpx appends to a status

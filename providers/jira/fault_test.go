@@ -153,7 +153,7 @@ func TestMalformedAndTruncatedResponses(t *testing.T) {
 	f.Inject(jirafake.Fault{Method: http.MethodGet, Body: `{"id":"10001","key":"SEC-1","fields":{"summary":`})
 	_, err := c.GetTicket(ctx, "SEC-1")
 	require.ErrorIs(t, err, errs.ErrProvider)
-	assert.Contains(t, err.Error(), "not the JSON")
+	assert.Contains(t, err.Error(), "GET /rest/api/3/issue/SEC-1: HTTP 200: the response is truncated")
 
 	f.Inject(jirafake.Fault{PathPrefix: "/rest/api/3/search", Body: `[1,2,3]`})
 	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{})

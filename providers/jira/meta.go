@@ -2,7 +2,6 @@ package jira
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -179,8 +178,8 @@ func (d *Driver) ListRemoteFields(ctx context.Context) ([]ticketing.RemoteField,
 		return nil, err
 	}
 	var fields []fieldBean
-	if err := json.Unmarshal(resp.Body, &fields); err != nil {
-		return nil, malformed(http.MethodGet, pathFields)
+	if err := resp.Decode(&fields); err != nil {
+		return nil, err
 	}
 	out := make([]ticketing.RemoteField, 0, len(fields))
 	for _, f := range fields {

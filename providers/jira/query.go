@@ -152,8 +152,14 @@ func refusedFields(err error, exclude []string) []string {
 func (d *Driver) search(ctx context.Context, jql string, limit int, token string) (*searchResponse, error) {
 	body := searchRequest{JQL: jql, MaxResults: limit, Fields: strings.Split(issueFields, ","), NextPageToken: token}
 	var out searchResponse
-	if _, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: pathSearch, JSON: body, Idempotent: true}, &out); err != nil {
+	resp, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: pathSearch, JSON: body, Idempotent: true}, &out)
+	if err != nil {
 		return nil, err
+	}
+	for _, is := range out.Issues {
+		if is.Key == "" {
+			return nil, resp.Malformed("has an issue without a key")
+		}
 	}
 	return &out, nil
 }
@@ -171,11 +177,14 @@ func (d *Driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, e
 // getIssue reads an issue with the given fields.
 func (d *Driver) getIssue(ctx context.Context, id, fields string) (*issue, error) {
 	var is issue
-	_, err := d.hc.JSON(ctx, httpx.Request{
+	resp, err := d.hc.JSON(ctx, httpx.Request{
 		Method: http.MethodGet, Path: issuePath(id), Query: url.Values{"fields": {fields}},
 	}, &is)
 	if err != nil {
 		return nil, err
+	}
+	if is.Key == "" {
+		return nil, resp.Malformed("has no issue key")
 	}
 	return &is, nil
 }

@@ -31,11 +31,12 @@ func (d *Driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketReq
 		return nil, err
 	}
 	var created createdIssue
-	if _, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: pathIssue, JSON: map[string]any{"fields": fields}}, &created); err != nil {
+	resp, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: pathIssue, JSON: map[string]any{"fields": fields}}, &created)
+	if err != nil {
 		return nil, d.withField(err)
 	}
 	if created.Key == "" {
-		return nil, malformed(http.MethodPost, pathIssue)
+		return nil, resp.Malformed("has no issue key")
 	}
 	t, err := d.GetTicket(ctx, created.Key)
 	if err != nil {

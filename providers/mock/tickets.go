@@ -12,6 +12,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
@@ -87,6 +88,11 @@ func (d *driver) checkCustomFields(project string, cf map[string]any) error {
 	}
 	if len(cf) > MaxCustomFields {
 		return errs.Invalid("custom_fields", "a ticket has at most %d custom fields", MaxCustomFields)
+	}
+	// Before encoding: invalid UTF-8 would be stored altered, and deep
+	// nesting would fail far from here as an unreadable document.
+	if err := textcheck.Check("custom_fields", cf); err != nil {
+		return err
 	}
 	raw, err := json.Marshal(cf)
 	if err != nil {

@@ -23,19 +23,20 @@ const (
 )
 
 // call sends one API request; from, when not empty, goes in the From
-// header. The response body is decoded into out (when not nil).
-func (d *Driver) call(ctx context.Context, method, path string, q url.Values, from string, body, out any) error {
-	h := http.Header{"Accept": {accept}, "Content-Type": {"application/json"}}
-	if from != "" {
-		h.Set("From", from)
-	}
-	_, err := d.http.JSON(ctx, httpx.Request{Method: method, Path: path, Query: q, JSON: body, Header: h}, out)
-	return err
+// header. The response body is decoded into out (when not nil); a
+// response that lacks what the API documents is reported with
+// Response.Malformed, as every driver reports one.
+func (d *Driver) call(ctx context.Context, method, path string, q url.Values, from string, body, out any) (*httpx.Response, error) {
+	return d.send(ctx, httpx.Request{Method: method, Path: path, Query: q, JSON: body}, from, out)
 }
 
-// malformed is the error for a response that lacks what the API documents.
-func malformed(method, path, what string) error {
-	return errs.New(errs.Provider, "pagerduty: %s %s: the response has no %s", method, path, what)
+// send is call for a prepared request (one marked Idempotent, say).
+func (d *Driver) send(ctx context.Context, r httpx.Request, from string, out any) (*httpx.Response, error) {
+	r.Header = http.Header{"Accept": {accept}, "Content-Type": {"application/json"}}
+	if from != "" {
+		r.Header.Set("From", from)
+	}
+	return d.http.JSON(ctx, r, out)
 }
 
 // listPage reads records of a paged list from offset on: pages of at most
@@ -62,19 +63,20 @@ func listPage[T any](ctx context.Context, d *Driver, path, key string, q url.Val
 		pq.Set("limit", strconv.Itoa(limit))
 		pq.Set("offset", strconv.Itoa(offset))
 		var raw map[string]json.RawMessage
-		if err := d.call(ctx, http.MethodGet, path, pq, "", nil, &raw); err != nil {
+		resp, err := d.call(ctx, http.MethodGet, path, pq, "", nil, &raw)
+		if err != nil {
 			return nil, 0, false, err
 		}
 		var items []T
 		if raw[key] == nil || json.Unmarshal(raw[key], &items) != nil {
-			return nil, 0, false, malformed(http.MethodGet, path, key+" list")
+			return nil, 0, false, resp.Malformed("has no " + key + " list")
 		}
 		more, echoed := false, offset
 		if m, ok := raw["more"]; ok && json.Unmarshal(m, &more) != nil {
-			return nil, 0, false, malformed(http.MethodGet, path, "valid pagination")
+			return nil, 0, false, resp.Malformed("has no valid pagination")
 		}
 		if o, ok := raw["offset"]; ok && (json.Unmarshal(o, &echoed) != nil || echoed != offset) {
-			return nil, 0, false, malformed(http.MethodGet, path, "pagination matching the request")
+			return nil, 0, false, resp.Malformed("has no pagination matching the request")
 		}
 		out = append(out, items...)
 		offset += len(items)

@@ -1,6 +1,8 @@
 package pagerduty
 
 import (
+	"strings"
+
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
@@ -22,11 +24,27 @@ type Config struct {
 	DefaultProject string `json:"default_project,omitempty"`
 }
 
-// Validate implements providers.Config.
+// Validate implements providers.Config: the configuration must name a
+// credential (a stored one by id, or one inline); an absent one is an
+// errs.InvalidInput error on "credential" saying it is required.
 func (c *Config) Validate() error {
-	if err := providers.RequireRef("credential", c.Credential != nil); err != nil {
+	if err := providers.RequireRef("credential", hasCredential(c.Credential)); err != nil {
 		return err
 	}
+	return c.validateSettings()
+}
+
+// hasCredential reports whether ref names a credential: a stored one by
+// id, or one given inline. A nil Ref, the zero Ref, a reference without an
+// id and an inline Ref holding nothing name none, and would otherwise be
+// looked up as credential "".
+func hasCredential(ref *credential.Ref) bool {
+	return ref != nil && (ref.IsInline() || strings.TrimSpace(ref.ID) != "")
+}
+
+// validateSettings checks everything but the credential reference (New
+// takes the token itself).
+func (c *Config) validateSettings() error {
 	if err := providers.ValidateURL("url", c.URL); err != nil {
 		return err
 	}

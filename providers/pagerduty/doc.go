@@ -12,7 +12,10 @@
 // retries with backoff, Retry-After honoured (PagerDuty's ratelimit-reset
 // header is read as one), no retry of a POST after a 5xx, a response size
 // cap, and vendor errors mapped to the errs codes with the API key
-// redacted.
+// redacted (even when PagerDuty echoes it back, JSON-escaped,
+// percent-encoded or in base64). A 2xx answer that is not the JSON the API
+// documents is an errs.ErrProvider error naming the method, the path, the
+// status and what was wrong, worded as every driver words it.
 //
 // # Tickets are incidents
 //
@@ -62,8 +65,8 @@
 // status other than triggered is refused. Contact, due_date,
 // completion_date and tags, which incidents do not have, are not kept (the
 // ticket comes back without them); any custom field but urgency is
-// refused. The POST is not retried after a 5xx or a lost connection, since
-// PagerDuty may have created the incident.
+// refused. Every create carries an incident_key, so it is retried safely
+// (see below).
 //
 // PatchTicket sends one PUT /incidents/{id} with what changed: summary,
 // status (acknowledge, resolve, reopen), priority, project (move to
@@ -75,6 +78,30 @@
 // name, creator, completion_date, contact, due_date or tags, removing the
 // priority, the assignee or the urgency, or an unknown status, is refused
 // with errs.ErrInvalidInput before anything is written.
+//
+// # Which creates are safe to retry
+//
+// CreateTicket is. PagerDuty deduplicates POST /incidents by incident_key:
+// a create whose key an open (triggered or acknowledged) incident of the
+// same service already has is refused with 400 ("Open incident with
+// matching dedup key already exists on this service"). The driver sends an
+// incident_key with every create: CreateTicketRequest.IdempotencyKey when
+// the caller gives one (at most 255 bytes on one line), else a random key
+// of its own ("synqly-" and 32 hex digits), kept in the ticket's
+// unmapped["incident_key"]. The POST is therefore retried like a read,
+// after a lost connection or a 5xx, and when a retry is refused for its
+// key, or the create fails leaving its outcome unknown (no answer, 5xx past
+// the retries, an answer cut short), the driver finds the open incident of
+// the key (GET /incidents?incident_key=&service_ids[]=&statuses[]=) and
+// answers it: one incident, and a success. A caller that repeats a create
+// with the same IdempotencyKey gets the incident the first one made, as
+// long as it is open; once it is resolved, the key creates a new one.
+//
+// The other creates are not: incident notes (CreateComment, CreateNote,
+// POST /incidents/{id}/notes) have no deduplication, so they are sent
+// once and not retried after a 5xx or a lost connection (a 429, which
+// PagerDuty did not process, is retried). Updates (PUT, which set fields to
+// values), deletes and reads are retried.
 //
 // # Queries
 //

@@ -56,6 +56,9 @@ func Open(_ context.Context, req providers.OpenRequest) (any, error) {
 	if !ok || cfg == nil {
 		return nil, errs.New(errs.InvalidInput, "pagerduty: the provider configuration is not a pagerduty.Config")
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	tok, ok := req.Credentials["credential"].(*credential.TokenCredential)
 	if !ok || tok == nil {
 		return nil, errs.Invalid("credential", "pagerduty: the credential must be a token credential holding a REST API key")
@@ -69,7 +72,7 @@ func New(cfg *Config, token credential.Secret, opts Options) (*Driver, error) {
 	if cfg == nil {
 		return nil, errs.New(errs.InvalidInput, "pagerduty: nil configuration")
 	}
-	if err := validateNoRef(cfg); err != nil {
+	if err := cfg.validateSettings(); err != nil {
 		return nil, err
 	}
 	if token.Reveal() == "" {
@@ -92,16 +95,6 @@ func New(cfg *Config, token credential.Secret, opts Options) (*Driver, error) {
 	}
 	d.http = c
 	return d, nil
-}
-
-// validateNoRef checks the parts of the configuration New uses, without
-// requiring the credential reference (New takes the token itself).
-func validateNoRef(cfg *Config) error {
-	c := *cfg
-	if c.Credential == nil {
-		c.Credential = &credential.Ref{}
-	}
-	return c.Validate()
 }
 
 // supported lists the operations the driver implements.

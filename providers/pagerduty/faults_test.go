@@ -106,26 +106,6 @@ func TestServerErrorBurstOnGetRetried(t *testing.T) {
 	srv.ClearFaults()
 }
 
-func TestServerErrorOnPostNotRetried(t *testing.T) {
-	srv, c, id, _ := seeded(t, pagerduty.Options{})
-	srv.Inject(1, pdfake.Fault{Status: http.StatusInternalServerError, Method: http.MethodPost, PathPrefix: "/incidents"})
-	_, err := c.CreateTicket(t.Context(), ticketing.CreateTicketRequest{Summary: "maybe created"})
-	if !errors.Is(err, errs.ErrProvider) {
-		t.Fatalf("CreateTicket on a 500: want ErrProvider, got %v", err)
-	}
-	if n := srv.Count(http.MethodPost, "/incidents"); n != 1 {
-		t.Errorf("POST /incidents was sent %d times: a POST must not be retried after a 5xx", n)
-	}
-	notes := "/incidents/" + id + "/notes"
-	srv.Inject(1, pdfake.Fault{Status: http.StatusBadGateway, Method: http.MethodPost})
-	if _, err := c.CreateComment(t.Context(), id, ticketing.CreateCommentRequest{Content: "maybe posted"}); !errors.Is(err, errs.ErrProvider) {
-		t.Fatalf("CreateComment on a 502: want ErrProvider, got %v", err)
-	}
-	if n := srv.Count(http.MethodPost, notes); n != 1 {
-		t.Errorf("POST %s was sent %d times, want 1", notes, n)
-	}
-}
-
 func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	srv := pdfake.New()

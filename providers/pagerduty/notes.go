@@ -52,11 +52,12 @@ func (d *Driver) incidentNotes(ctx context.Context, ticketID string) ([]pdNote, 
 		Notes *[]pdNote `json:"notes"`
 	}
 	path := "/incidents/" + escape(ticketID) + "/notes"
-	if err := d.call(ctx, http.MethodGet, path, nil, "", nil, &out); err != nil {
+	resp, err := d.call(ctx, http.MethodGet, path, nil, "", nil, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.Notes == nil {
-		return nil, malformed(http.MethodGet, path, "notes")
+		return nil, resp.Malformed("has no notes")
 	}
 	return *out.Notes, nil
 }
@@ -67,11 +68,12 @@ func (d *Driver) postNote(ctx context.Context, ticketID, from, content string) (
 		Note *pdNote `json:"note"`
 	}
 	path := "/incidents/" + escape(ticketID) + "/notes"
-	if err := d.call(ctx, http.MethodPost, path, nil, from, map[string]any{"note": noteOut{Content: content}}, &out); err != nil {
+	resp, err := d.call(ctx, http.MethodPost, path, nil, from, map[string]any{"note": noteOut{Content: content}}, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.Note == nil || out.Note.ID == "" {
-		return nil, malformed(http.MethodPost, path, "note")
+		return nil, resp.Malformed("has no note")
 	}
 	return out.Note, nil
 }
@@ -79,7 +81,8 @@ func (d *Driver) postNote(ctx context.Context, ticketID, from, content string) (
 // deleteNote deletes a note.
 func (d *Driver) deleteNote(ctx context.Context, ticketID, noteID string) error {
 	path := "/incidents/" + escape(ticketID) + "/notes/" + escape(noteID)
-	return d.call(ctx, http.MethodDelete, path, nil, "", nil, nil)
+	_, err := d.call(ctx, http.MethodDelete, path, nil, "", nil, nil)
+	return err
 }
 
 // noteAuthor returns the e-mail of the user who wrote a note, or the name
@@ -185,11 +188,12 @@ func (d *Driver) UpdateNote(ctx context.Context, ticketID, noteID string, u tick
 	}
 	path := "/incidents/" + escape(ticketID) + "/notes/" + escape(noteID)
 	body := map[string]any{"note": noteOut{Content: encodeNote(u.After.Title, u.After.Content)}}
-	if err := d.call(ctx, http.MethodPut, path, nil, from, body, &out); err != nil {
+	resp, err := d.call(ctx, http.MethodPut, path, nil, from, body, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.Note == nil || out.Note.ID == "" {
-		return nil, malformed(http.MethodPut, path, "note")
+		return nil, resp.Malformed("has no note")
 	}
 	note := d.toNote(ctx, ticketID, out.Note)
 	return &note, nil

@@ -104,7 +104,7 @@ func (d *Driver) ListOnCall(ctx context.Context, policyID string) ([]ticketing.A
 		var out struct {
 			Policy *pdPolicy `json:"escalation_policy"`
 		}
-		err := d.call(ctx, http.MethodGet, "/escalation_policies/"+escape(policyID), nil, "", nil, &out)
+		_, err := d.call(ctx, http.MethodGet, "/escalation_policies/"+escape(policyID), nil, "", nil, &out)
 		if err != nil {
 			return nil, err
 		}

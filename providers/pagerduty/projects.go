@@ -51,11 +51,12 @@ func (d *Driver) ListIssueTypes(ctx context.Context, _ string) ([]ticketing.Issu
 	var out struct {
 		Types *[]pdIncidentType `json:"incident_types"`
 	}
-	if err := d.call(ctx, http.MethodGet, "/incidents/types", url.Values{"filter": {"enabled"}}, "", nil, &out); err != nil {
+	resp, err := d.call(ctx, http.MethodGet, "/incidents/types", url.Values{"filter": {"enabled"}}, "", nil, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.Types == nil {
-		return nil, malformed(http.MethodGet, "/incidents/types", "incident_types")
+		return nil, resp.Malformed("has no incident_types")
 	}
 	res := make([]ticketing.IssueType, 0, len(*out.Types))
 	for _, t := range *out.Types {

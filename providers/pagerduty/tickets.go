@@ -2,12 +2,19 @@ package pagerduty
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/httpx"
 )
 
 // The include[] values of incident reads: the body (description) on single
@@ -47,21 +54,35 @@ func (d *Driver) getIncident(ctx context.Context, id string) (*pdIncident, error
 		Incident *pdIncident `json:"incident"`
 	}
 	path := "/incidents/" + escape(id)
-	if err := d.call(ctx, http.MethodGet, path, url.Values{"include[]": getIncludes}, "", nil, &out); err != nil {
+	resp, err := d.call(ctx, http.MethodGet, path, url.Values{"include[]": getIncludes}, "", nil, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.Incident == nil || out.Incident.ID == "" {
-		return nil, malformed(http.MethodGet, path, "incident")
+		return nil, resp.Malformed("has no incident")
 	}
 	return out.Incident, nil
 }
 
 // CreateTicket implements ticketing.Driver: POST /incidents, with the
 // creator (or default_creator) in the From header, on the ticket's project
-// (or default_project) service. The POST is not retried on 5xx or
-// transport errors: PagerDuty could have created the incident.
+// (or default_project) service, with an incident_key: the request's
+// IdempotencyKey, or a key generated for this call.
+//
+// PagerDuty refuses a create whose incident_key an open incident of the
+// service already has, so the POST is safe to repeat: it is retried like
+// a GET (after a lost connection or a 5xx). When a create is refused for
+// its key (an earlier attempt, or an earlier call with the same
+// IdempotencyKey, made the incident), or fails leaving its outcome unknown
+// (a lost connection or 5xx past the retries, an answer cut short), the
+// driver looks the key up (GET /incidents?incident_key=) and answers the
+// open incident it finds, so the caller sees one incident and a success.
 func (d *Driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
 	if err := checkCreatable(req); err != nil {
+		return nil, err
+	}
+	key, err := incidentKey(req.IdempotencyKey)
+	if err != nil {
 		return nil, err
 	}
 	from, err := d.from("creator", req.Creator)
@@ -78,7 +99,8 @@ func (d *Driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketReq
 	if !validID(service) {
 		return nil, errs.Invalid("project", "project must be a PagerDuty service id such as PIJ90N7")
 	}
-	body := incidentOut{Type: "incident", Title: &req.Summary, Service: &refOut{ID: service, Type: "service_reference"}}
+	body := incidentOut{Type: "incident", Title: &req.Summary, Service: &refOut{ID: service, Type: "service_reference"},
+		IncidentKey: key}
 	if req.Description != "" {
 		body.Body = &bodyOut{Type: "incident_body", Details: req.Description}
 	}
@@ -105,18 +127,87 @@ func (d *Driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketReq
 	var out struct {
 		Incident *pdIncident `json:"incident"`
 	}
-	if err := d.call(ctx, http.MethodPost, "/incidents", nil, from, map[string]any{"incident": body}, &out); err != nil {
-		return nil, err
+	resp, err := d.send(ctx, httpx.Request{Method: http.MethodPost, Path: "/incidents", JSON: map[string]any{"incident": body},
+		Idempotent: true}, from, &out)
+	if err == nil && (out.Incident == nil || out.Incident.ID == "") {
+		err = resp.Malformed("has no incident")
 	}
-	if out.Incident == nil || out.Incident.ID == "" {
-		return nil, malformed(http.MethodPost, "/incidents", "incident")
+	if err != nil {
+		if !createMayExist(ctx, err) {
+			return nil, err
+		}
+		in, lerr := d.incidentByKey(ctx, service, key)
+		if lerr != nil || in == nil {
+			return nil, err
+		}
+		if t, gerr := d.GetTicket(ctx, in.ID); gerr == nil {
+			return t, nil
+		}
+		out.Incident = in // the list has no body: map what it has
 	}
 	// The incident exists now: map what can be mapped rather than fail and
-	// invite a retry that would create it twice.
+	// invite a retry.
 	prios, _ := d.priorities(ctx)
 	t := d.toTicket(ctx, out.Incident, prios)
 	t.Description, t.Creator = req.Description, from
 	return &t, nil
+}
+
+// maxIncidentKey is the longest IdempotencyKey accepted (PagerDuty
+// documents no limit; its Events API takes dedup keys of 255 characters).
+const maxIncidentKey = 255
+
+// incidentKey returns the incident_key of a create: the caller's
+// IdempotencyKey, checked, or a new random key.
+func incidentKey(caller string) (string, error) {
+	if caller == "" {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		return "synqly-" + hex.EncodeToString(b[:]), nil
+	}
+	if len(caller) > maxIncidentKey || !utf8.ValidString(caller) || strings.ContainsFunc(caller, unicode.IsControl) {
+		return "", errs.Invalid("idempotency_key", "idempotency_key must be text of at most %d bytes on one line, without control characters", maxIncidentKey)
+	}
+	return caller, nil
+}
+
+// createMayExist reports whether a failed create may have made its
+// incident: PagerDuty refused it because an open incident has its key, or
+// its outcome is unknown (no answer, a 5xx, an answer cut short or
+// malformed). A refusal of the request itself (400, 401, 403, 429) made
+// nothing; neither did a call the context ended.
+func createMayExist(ctx context.Context, err error) bool {
+	var e *errs.Error
+	if ctx.Err() != nil || !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code {
+	case errs.Provider:
+		return true
+	case errs.InvalidInput:
+		msg := strings.ToLower(e.Message)
+		return e.Status == http.StatusBadRequest && strings.Contains(msg, "already exists") &&
+			(strings.Contains(msg, "dedup key") || strings.Contains(msg, "incident key") || strings.Contains(msg, "incident_key"))
+	}
+	return false
+}
+
+// incidentByKey returns the open incident of service whose incident_key is
+// key (GET /incidents?incident_key=, every date, the open statuses), or
+// nil if there is none.
+func (d *Driver) incidentByKey(ctx context.Context, service, key string) (*pdIncident, error) {
+	q := url.Values{"incident_key": {key}, "service_ids[]": {service}, "statuses[]": {"triggered", "acknowledged"},
+		"date_range": {"all"}, "include[]": listIncludes}
+	found, _, _, err := listPage[pdIncident](ctx, d, "/incidents", "incidents", q, 0, pageMax)
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		if in := &found[i]; in.ID != "" && in.IncidentKey != nil && *in.IncidentKey == key {
+			return in, nil
+		}
+	}
+	return nil, nil
 }
 
 // checkCreatable refuses what a new incident cannot be: anything but
@@ -187,11 +278,12 @@ func (d *Driver) UpdateTicket(ctx context.Context, id string, u ticketing.Ticket
 		Incident *pdIncident `json:"incident"`
 	}
 	path := "/incidents/" + escape(id)
-	if err := d.call(ctx, http.MethodPut, path, nil, from, map[string]any{"incident": body}, &out); err != nil {
+	resp, err := d.call(ctx, http.MethodPut, path, nil, from, map[string]any{"incident": body}, &out)
+	if err != nil {
 		return nil, err
 	}
 	if out.Incident == nil || out.Incident.ID == "" {
-		return nil, malformed(http.MethodPut, path, "incident")
+		return nil, resp.Malformed("has no incident")
 	}
 	prios, _ := d.priorities(ctx)
 	t := d.toTicket(ctx, out.Incident, prios)

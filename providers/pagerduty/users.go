@@ -62,11 +62,12 @@ func (d *Driver) user(ctx context.Context, id string) (pdUser, error) {
 		User *pdUser `json:"user"`
 	}
 	path := "/users/" + escape(id)
-	if err := d.call(ctx, http.MethodGet, path, nil, "", nil, &out); err != nil {
+	resp, err := d.call(ctx, http.MethodGet, path, nil, "", nil, &out)
+	if err != nil {
 		return pdUser{}, err
 	}
 	if out.User == nil || out.User.ID == "" {
-		return pdUser{}, malformed(http.MethodGet, path, "user")
+		return pdUser{}, resp.Malformed("has no user")
 	}
 	d.users.put(*out.User)
 	return *out.User, nil

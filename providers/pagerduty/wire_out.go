@@ -35,6 +35,9 @@ type incidentOut struct {
 	Body         *bodyOut        `json:"body,omitempty"`
 	Assignments  []assignmentOut `json:"assignments,omitempty"`
 	IncidentType *nameOut        `json:"incident_type,omitempty"`
+	// IncidentKey deduplicates creates: PagerDuty refuses a create whose
+	// key an open incident of the service already has.
+	IncidentKey string `json:"incident_key,omitempty"`
 }
 
 // noteOut is the note of POST and PUT /incidents/{id}/notes.

@@ -40,7 +40,7 @@ func (d *driver) CreateAttachment(ctx context.Context, ticketID string, req tick
 	if err != nil {
 		return nil, err
 	}
-	rec, err := resultOne(resp.Body)
+	rec, err := resultOne(resp)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (d *driver) ListAttachmentsMetadata(ctx context.Context, ticketID string) (
 		if err != nil {
 			return nil, err
 		}
-		rows, err := resultList(resp.Body)
+		rows, err := resultList(resp)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +122,7 @@ func (d *driver) ownedAttachment(ctx context.Context, ticketID, attachmentID str
 	if err != nil {
 		return ticketing.AttachmentMetadata{}, err
 	}
-	rec, err := resultOne(resp.Body)
+	rec, err := resultOne(resp)
 	if err != nil {
 		return ticketing.AttachmentMetadata{}, err
 	}

@@ -76,6 +76,33 @@
 // trailing space or javascript: is never sent: that filter is applied in
 // memory only.
 //
+// # Errors and retries
+//
+// Every call goes through internal/httpx: bounded retries with backoff,
+// Retry-After honoured on 429 and 503, a per-call deadline, a response size
+// cap, and the credentials redacted from every error and log line, even
+// when the instance echoes them back (JSON-escaped, percent-encoded or in
+// base64). A 2xx answer that is not the JSON the Table API documents (not
+// JSON, cut short, no result envelope) is an errs.ErrProvider error naming
+// the method, the path, the status and what was wrong, worded as every
+// driver words it.
+//
+// # Which creates are safe to retry
+//
+// None. The Table API and the Attachment API have no idempotency key and
+// do not deduplicate creates, so every request that adds something is sent
+// once: after a 5xx answer or a connection lost before the answer it is
+// not retried, since the instance may have done the work. That covers
+// CreateTicket (POST /api/now/table/incident), CreateAttachment (POST
+// /api/now/attachment/file), and CreateComment and CreateNote (a PATCH of
+// the comments or work_notes journal field, which adds an entry each time
+// it is sent). Only a 429, which the instance did not process, is retried.
+// After such a failure the incident may exist: query for it (its
+// short_description, say) before creating it again. CreateTicketRequest's
+// IdempotencyKey is ignored. PatchTicket's PATCH sets columns to values and
+// is retried like a read; a patch that writes no column (only tags) sends
+// nothing and answers the ticket as read.
+//
 // # Comments, notes, attachments
 //
 // Comments are the incident's additional comments and notes its work notes:

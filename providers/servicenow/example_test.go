@@ -18,8 +18,9 @@ func ExampleOpen() {
 	defer fake.Close()
 
 	ctx := context.Background()
+	ref := credential.RefTo("cred-1", credential.TypeBasic) // the integration's stored credential
 	d, err := servicenow.Open(ctx, providers.OpenRequest{
-		Config: &servicenow.Config{URL: fake.URL, Credential: &credential.Ref{}, DefaultProject: snowfake.GroupServiceDesk},
+		Config: &servicenow.Config{URL: fake.URL, Credential: &ref, DefaultProject: snowfake.GroupServiceDesk},
 		Credentials: map[string]credential.Config{
 			"credential": &credential.BasicCredential{Username: snowfake.BasicUsername, Secret: snowfake.BasicPassword},
 		},

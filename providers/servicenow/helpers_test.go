@@ -41,11 +41,15 @@ func credentialFor(mode string) credential.Config {
 	return &credential.BasicCredential{Username: snowfake.BasicUsername, Secret: snowfake.BasicPassword}
 }
 
+// testRef is the credential reference of the test configurations; the
+// credential itself is given to open.
+var testRef = credential.RefTo("cred-test", credential.TypeBasic)
+
 // testConfig is the configuration of the tests: a custom field mapped to
 // the fake's u_cve column.
 func testConfig(f *snowfake.Server) *Config {
 	return &Config{
-		Credential: &credential.Ref{},
+		Credential: &testRef,
 		URL:        f.URL,
 		CustomFieldMappings: []providers.CustomFieldMapping{
 			{Name: "synqly_conformance", ProjectID: "*", ProviderFieldPath: "u_cve"},

@@ -68,7 +68,7 @@ func (d *driver) journal(ctx context.Context, query string, limit, offset int) (
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := resultList(resp.Body)
+	rows, err := resultList(resp)
 	if err != nil {
 		return nil, 0, err
 	}

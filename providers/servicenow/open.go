@@ -20,7 +20,11 @@ import (
 // credential. The returned value implements ticketing.Driver. Open makes no
 // network call.
 func Open(_ context.Context, req providers.OpenRequest) (any, error) {
-	return open(req, httpx.Options{})
+	d, err := open(req, httpx.Options{})
+	if err != nil {
+		return nil, err // not a nil *driver in a non-nil interface
+	}
+	return d, nil
 }
 
 // open is Open with HTTP options (tests shorten retries and timeouts).

@@ -32,7 +32,7 @@ func (d *driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	rows, err := resultList(resp.Body)
+	rows, err := resultList(resp)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (d *driver) listAll(ctx context.Context, path, query, fields string) ([]rec
 		if err != nil {
 			return nil, err
 		}
-		rows, err := resultList(resp.Body)
+		rows, err := resultList(resp)
 		if err != nil {
 			return nil, err
 		}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/httpx"
 )
 
 // record is a Table API record as decoded: column (or dot-walked path) to
@@ -71,28 +71,32 @@ func parseTime(s string) *time.Time {
 // formatTime writes t in ServiceNow's internal format (UTC, seconds).
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-// resultOne decodes the {"result": {...}} envelope.
-func resultOne(body []byte) (record, error) {
+// resultOne decodes the {"result": {...}} envelope of a response. Decoding
+// goes through httpx, so a malformed answer is reported the way every
+// driver reports one: vendor, method, path, status and what was wrong.
+func resultOne(resp *httpx.Response) (record, error) {
 	var env struct {
 		Result record `json:"result"`
 	}
-	if err := json.Unmarshal(body, &env); err != nil || env.Result == nil {
-		return nil, badResponse()
+	if err := resp.Decode(&env); err != nil {
+		return nil, err
+	}
+	if env.Result == nil {
+		return nil, resp.Malformed("has no result object")
 	}
 	return env.Result, nil
 }
 
-// resultList decodes the {"result": [...]} envelope.
-func resultList(body []byte) ([]record, error) {
+// resultList decodes the {"result": [...]} envelope of a response.
+func resultList(resp *httpx.Response) ([]record, error) {
 	var env struct {
 		Result *[]record `json:"result"`
 	}
-	if err := json.Unmarshal(body, &env); err != nil || env.Result == nil {
-		return nil, badResponse()
+	if err := resp.Decode(&env); err != nil {
+		return nil, err
+	}
+	if env.Result == nil {
+		return nil, resp.Malformed("has no result list")
 	}
 	return *env.Result, nil
-}
-
-func badResponse() error {
-	return errs.New(errs.Provider, "servicenow: the response is not the JSON the API documents")
 }

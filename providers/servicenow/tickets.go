@@ -2,9 +2,12 @@ package servicenow
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/internal/httpx"
@@ -42,7 +45,7 @@ func (d *driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ti
 	if err != nil {
 		return nil, err
 	}
-	rows, err := resultList(resp.Body)
+	rows, err := resultList(resp)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +53,7 @@ func (d *driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ti
 	for _, r := range rows {
 		t := d.ticket(r)
 		if !isSysID(t.ID) {
-			return nil, badResponse()
+			return nil, resp.Malformed("has an incident without a sys_id")
 		}
 		page.Result = append(page.Result, t)
 	}
@@ -86,7 +89,10 @@ func (d *driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketReq
 
 // UpdateTicket implements ticketing.Driver: PATCH of the changed columns.
 // Setting columns to values is idempotent, so the PATCH is retried like a
-// GET.
+// GET. A change that writes no column (only tags, which ServiceNow does not
+// write through the incident, or custom fields whose values did not change)
+// sends nothing: the ticket is the one the Connector has just read
+// (u.Before), or, without one, read again.
 func (d *driver) UpdateTicket(ctx context.Context, id string, u ticketing.TicketUpdate) (*ticketing.Ticket, error) {
 	if err := checkTicketID(id); err != nil {
 		return nil, err
@@ -95,8 +101,30 @@ func (d *driver) UpdateTicket(ctx context.Context, id string, u ticketing.Ticket
 	if err != nil {
 		return nil, err
 	}
+	if len(b) == 0 {
+		if u.Before == nil || u.Before.ID != id {
+			return d.GetTicket(ctx, id)
+		}
+		t := cloneTicket(*u.Before)
+		return &t, nil
+	}
 	return d.incident(ctx, httpx.Request{Method: http.MethodPatch, Path: incidentPath + "/" + id, Query: d.readParams(),
 		JSON: b, Idempotent: true})
+}
+
+// cloneTicket returns a copy of t that shares no slice or map with it.
+func cloneTicket(t ticketing.Ticket) ticketing.Ticket {
+	t.Tags = slices.Clone(t.Tags)
+	t.CustomFields = maps.Clone(t.CustomFields)
+	t.Unmapped = maps.Clone(t.Unmapped)
+	t.Attachments = slices.Clone(t.Attachments)
+	for _, p := range []**time.Time{&t.DueDate, &t.CompletionDate} {
+		if *p != nil {
+			v := **p
+			*p = &v
+		}
+	}
+	return t
 }
 
 // incident sends r and maps the incident it returns.
@@ -105,13 +133,13 @@ func (d *driver) incident(ctx context.Context, r httpx.Request) (*ticketing.Tick
 	if err != nil {
 		return nil, err
 	}
-	rec, err := resultOne(resp.Body)
+	rec, err := resultOne(resp)
 	if err != nil {
 		return nil, err
 	}
 	t := d.ticket(rec)
 	if !isSysID(t.ID) {
-		return nil, badResponse()
+		return nil, resp.Malformed("has an incident without a sys_id")
 	}
 	return &t, nil
 }

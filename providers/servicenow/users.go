@@ -59,7 +59,7 @@ func (d *driver) userRef(ctx context.Context, field, v string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rows, err := resultList(resp.Body)
+	rows, err := resultList(resp)
 	if err != nil {
 		return "", err
 	}

@@ -14,9 +14,12 @@
 //     "offset","more","total"}), classic offset pagination, and the list
 //     filters statuses[], service_ids[], urgencies[], user_ids[],
 //     incident_key, since, until, date_range=all, sort_by and include[];
-//   - incidents (list, get by id or number, create, update), incident notes
-//     (list, create, update, delete), incident types, services, priorities,
-//     users, escalation policies and on-call entries;
+//   - incidents (list, get by id or number, create, update), with creates
+//     deduplicated by incident_key among the service's open incidents (400
+//     "Open incident with matching dedup key already exists on this
+//     service" for a repeat), incident notes (list, create, update,
+//     delete), incident types, services, priorities, users, escalation
+//     policies and on-call entries;
 //   - error bodies {"error":{"message","code","errors"}} for 400, 401, 404
 //     and 429.
 //
@@ -24,6 +27,8 @@
 // escalation policies, a schedule and on-call entries; the exported
 // constants name them. Tests can inject faults (429 with Retry-After and
 // PagerDuty's ratelimit-* headers, 5xx bursts, delays, malformed, truncated
-// or oversized bodies) and count the requests the server received. A Server
+// or oversized bodies, and answers dropped after the request was served:
+// "wrote it, then lost the connection") and count the requests the server
+// received. A Server
 // is safe for concurrent use.
 package pdfake

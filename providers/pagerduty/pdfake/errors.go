@@ -8,6 +8,7 @@ import (
 // PagerDuty's error codes used by the server.
 const (
 	codeInvalidInput     = 2001
+	codeArgumentsError   = 2002
 	codeInvalidDateRange = 2004
 	codeUnauthorized     = 2006
 	codeRateLimited      = 2020
@@ -41,6 +42,13 @@ func writeError(w http.ResponseWriter, status, code int, message string, details
 
 func notFound(w http.ResponseWriter) {
 	writeError(w, http.StatusNotFound, codeNotFound, "Not Found")
+}
+
+// duplicateKey is PagerDuty's answer to a create whose incident_key is the
+// key of an open incident of the service: 400, code 2002.
+func duplicateKey(w http.ResponseWriter) {
+	writeError(w, http.StatusBadRequest, codeArgumentsError, "Arguments Caused Error",
+		"Open incident with matching dedup key already exists on this service")
 }
 
 func invalid(w http.ResponseWriter, details ...string) {

@@ -25,6 +25,10 @@ const (
 	BodyTruncated
 	// BodyOversized answers 200 with a valid JSON body of Fault.Size bytes.
 	BodyOversized
+	// BodyDropped serves the request (a create creates, an update
+	// updates), then closes the connection without sending any answer:
+	// the write happened, the client never learns it.
+	BodyDropped
 )
 
 // DefaultOversize is the size of a BodyOversized body when Fault.Size is 0:
@@ -138,6 +142,11 @@ func (fs *faultState) apply(w http.ResponseWriter, r *http.Request, api http.Han
 		_, _ = w.Write([]byte(`{"incident": {"id": "Q0000000000001", "title": "half a`))
 	case f.Body == BodyOversized:
 		writeOversized(w, f.Size)
+	case f.Body == BodyDropped:
+		api.ServeHTTP(httptest.NewRecorder(), r)
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+		}
 	case f.Body == BodyTruncated:
 		rec := httptest.NewRecorder()
 		api.ServeHTTP(rec, r)

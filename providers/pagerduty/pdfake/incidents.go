@@ -82,7 +82,8 @@ type createIn struct {
 }
 
 // POST /incidents: needs From; type "incident", title and a
-// service_reference; answers 201 {"incident":{...}}.
+// service_reference; answers 201 {"incident":{...}}. An incident_key that
+// an open incident of the service already has is refused (duplicateKey).
 func (s *Server) createIncident(w http.ResponseWriter, r *http.Request) {
 	var body createIn
 	if !decodeBody(w, r, &body) {
@@ -154,10 +155,14 @@ func (s *Server) createIncident(w http.ResponseWriter, r *http.Request) {
 	if b.Body != nil && len(b.Body.Details) > 0 && !bytes.Equal(b.Body.Details, []byte("null")) {
 		in.Details = slices.Clone(b.Body.Details)
 	}
+	// PagerDuty deduplicates creates by incident_key: "Sending subsequent
+	// requests referencing the same service and with the same incident_key
+	// will result in those requests being rejected if an open incident
+	// matches that incident_key" (POST /incidents), with a 400.
 	if in.IncidentKey != "" {
 		for _, o := range s.incidents {
 			if o.ServiceID == in.ServiceID && o.IncidentKey == in.IncidentKey && o.Status != "resolved" {
-				invalid(w, "Open incident with key "+in.IncidentKey+" already exists on this service")
+				duplicateKey(w)
 				return
 			}
 		}

@@ -16,7 +16,7 @@ type Request struct {
 	// Header holds the request's headers without Authorization.
 	Header http.Header
 	// Status is the status the server answered with (0 while it has not,
-	// or if the client gave up first).
+	// if the client gave up first, or if the answer was dropped).
 	Status int
 }
 

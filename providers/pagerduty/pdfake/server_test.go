@@ -214,3 +214,75 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("total after concurrent creates: %v", body["total"])
 	}
 }
+
+// keyedCreate is a create body with an incident_key on a service.
+func keyedCreate(service, key string) string {
+	return `{"incident":{"type":"incident","title":"Keyed","service":{"id":"` + service + `","type":"service_reference"},"incident_key":"` + key + `"}}`
+}
+
+// TestIncidentKeyDeduplication follows PagerDuty's documentation of
+// incident_key: a create on a service that has an open incident with the
+// same key is refused with 400 (PagerDuty's "Open incident with matching
+// dedup key already exists on this service"); another service, or a
+// resolved incident, does not block it; GET /incidents?incident_key= finds
+// the incidents of a key.
+func TestIncidentKeyDeduplication(t *testing.T) {
+	srv := pdfake.New()
+	defer srv.Close()
+	status, _, body := call(t, srv, http.MethodPost, "/incidents", keyedCreate(pdfake.ServiceWeb, "k-1"), nil)
+	in, _ := body["incident"].(map[string]any)
+	if status != http.StatusCreated || in["incident_key"] != "k-1" {
+		t.Fatalf("create with a key: %d %v", status, body)
+	}
+	id, _ := in["id"].(string)
+	status, _, body = call(t, srv, http.MethodPost, "/incidents", keyedCreate(pdfake.ServiceWeb, "k-1"), nil)
+	e, _ := body["error"].(map[string]any)
+	details, _ := e["errors"].([]any)
+	if code, msg := errorBody(body); status != http.StatusBadRequest || code != 2002 || msg != "Arguments Caused Error" ||
+		len(details) != 1 || details[0] != "Open incident with matching dedup key already exists on this service" {
+		t.Errorf("the same key again: %d %v", status, body)
+	}
+	if status, _, body := call(t, srv, http.MethodPost, "/incidents", keyedCreate(pdfake.ServicePayments, "k-1"), nil); status != http.StatusCreated {
+		t.Errorf("the same key on another service: %d %v", status, body)
+	}
+	_, _, body = call(t, srv, http.MethodGet, "/incidents?incident_key=k-1&service_ids[]="+pdfake.ServiceWeb, "", nil)
+	if list, _ := body["incidents"].([]any); len(list) != 1 || list[0].(map[string]any)["id"] != id {
+		t.Errorf("list by incident_key and service: %v", body)
+	}
+	_, _, body = call(t, srv, http.MethodGet, "/incidents?incident_key=k-1", "", nil)
+	if list, _ := body["incidents"].([]any); len(list) != 2 {
+		t.Errorf("list by incident_key: %v", body)
+	}
+	// Once resolved, the key is free on the service again.
+	call(t, srv, http.MethodPut, "/incidents/"+id, `{"incident":{"type":"incident_reference","status":"resolved"}}`, nil)
+	if status, _, body := call(t, srv, http.MethodPost, "/incidents", keyedCreate(pdfake.ServiceWeb, "k-1"), nil); status != http.StatusCreated {
+		t.Errorf("the key of a resolved incident: %d %v", status, body)
+	}
+}
+
+// TestDroppedAnswer: BodyDropped serves the request, then closes the
+// connection without answering: the client gets no response, the
+// incident exists.
+func TestDroppedAnswer(t *testing.T) {
+	srv := pdfake.New()
+	defer srv.Close()
+	srv.Inject(1, pdfake.Fault{Method: http.MethodPost, PathPrefix: "/incidents", Body: pdfake.BodyDropped})
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/incidents", strings.NewReader(keyedCreate(pdfake.ServiceWeb, "lost")))
+	req.Header.Set("Authorization", "Token token="+pdfake.Token)
+	req.Header.Set("Accept", "application/vnd.pagerduty+json;version=2")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("From", pdfake.EmailAlice)
+	client := srv.Client()
+	defer client.CloseIdleConnections()
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a dropped answer arrived: %d", resp.StatusCode)
+	}
+	_, _, body := call(t, srv, http.MethodGet, "/incidents?incident_key=lost", "", nil)
+	if list, _ := body["incidents"].([]any); len(list) != 1 {
+		t.Errorf("the incident whose answer was dropped: %v", body)
+	}
+	if rs := srv.Requests(); len(rs) != 2 || rs[0].Status != 0 {
+		t.Errorf("the dropped request is logged without a status: %+v", rs)
+	}
+}

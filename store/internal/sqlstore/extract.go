@@ -14,12 +14,6 @@ import (
 	"github.com/seed-e6251c81/synqly/store"
 )
 
-// Unix nanoseconds in an int64 cover the years 1678 to 2262.
-var (
-	minTime = time.Unix(0, -1<<63).UTC()
-	maxTime = time.Unix(0, 1<<63-1).UTC()
-)
-
 // appendValues checks obj and appends to args the values of the written
 // columns, in the order of the statements (see newTable): scope, doc,
 // name_key, the extracted columns, sealed, key_id. It returns the name for
@@ -167,8 +161,8 @@ func (c *column) value(id string, doc map[string]any) (any, error) {
 		if err != nil {
 			return nil, errs.Invalid(c.Path, "%s is not an RFC 3339 time", c.Path)
 		}
-		if tm.Before(minTime) || tm.After(maxTime) {
-			return nil, errs.Invalid(c.Path, "%s is outside the years 1678 to 2262", c.Path)
+		if tm.Before(store.MinTime) || tm.After(store.MaxTime) {
+			return nil, errs.Invalid(c.Path, "%s must lie %s", c.Path, store.TimeRange)
 		}
 		return tm.UnixNano(), nil
 	case filter.Number:
