@@ -127,7 +127,7 @@ func (s *AccountsService) Patch(ctx context.Context, id string, ops []PatchOpera
 func (s *AccountsService) replace(ctx context.Context, ch *change, id string, edit func(*Account) (*Account, error)) (*Account, error) {
 	ch.resourceType, ch.resourceID, ch.accountID = "account", id, id
 	var out *Account
-	err := s.c.mutate(ctx, ch, func(tx store.Tx) error {
+	err := s.c.mutate(ctx, ch, withPatchRetries(ch, func(tx store.Tx) error {
 		cur, obj, err := get[Account](ctx, tx, store.Accounts, id)
 		if err != nil {
 			return err
@@ -150,7 +150,7 @@ func (s *AccountsService) replace(ctx context.Context, ch *change, id string, ed
 		}
 		out = next
 		return nil
-	})
+	}))
 	return out, err
 }
 

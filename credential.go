@@ -406,7 +406,7 @@ func (s *CredentialsService) Patch(ctx context.Context, ownerID, id string, ops 
 func (s *CredentialsService) replace(ctx context.Context, ch *change, ownerID, id string, edit func(*Credential) (*Credential, credential.Config, error)) (*Credential, error) {
 	ch.resourceType, ch.resourceID = "credential", id
 	var out *Credential
-	err := s.c.mutate(ctx, ch, func(tx store.Tx) error {
+	err := s.c.mutate(ctx, ch, withPatchRetries(ch, func(tx store.Tx) error {
 		cur, obj, err := s.load(ctx, tx, ownerID, id)
 		if err != nil {
 			return err
@@ -452,7 +452,7 @@ func (s *CredentialsService) replace(ctx context.Context, ch *change, ownerID, i
 		}
 		out = next
 		return nil
-	})
+	}))
 	return out, err
 }
 

@@ -140,7 +140,7 @@ func (s *IntegrationsService) Patch(ctx context.Context, accountID, id string, o
 func (s *IntegrationsService) replace(ctx context.Context, ch *change, accountID, id string, edit func(*Integration) (*Integration, error)) (*IntegrationResult, error) {
 	ch.resourceType, ch.resourceID, ch.accountID = "integration", id, accountID
 	var res *IntegrationResult
-	err := s.c.mutate(ctx, ch, func(tx store.Tx) error {
+	err := s.c.mutate(ctx, ch, withPatchRetries(ch, func(tx store.Tx) error {
 		cur, obj, err := getIntegration(ctx, tx, accountID, id)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *IntegrationsService) replace(ctx context.Context, ch *change, accountID
 		}
 		res = &IntegrationResult{Integration: next, CredentialsCreated: created}
 		return nil
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func (s *IntegrationPointsService) Patch(ctx context.Context, id string, ops []P
 func (s *IntegrationPointsService) replace(ctx context.Context, ch *change, id string, edit func(*IntegrationPoint) (*IntegrationPoint, error)) (*IntegrationPoint, error) {
 	ch.resourceType, ch.resourceID = "integration_point", id
 	var out *IntegrationPoint
-	err := s.c.mutate(ctx, ch, func(tx store.Tx) error {
+	err := s.c.mutate(ctx, ch, withPatchRetries(ch, func(tx store.Tx) error {
 		cur, obj, err := get[IntegrationPoint](ctx, tx, store.IntegrationPoints, id)
 		if err != nil {
 			return err
@@ -141,7 +141,7 @@ func (s *IntegrationPointsService) replace(ctx context.Context, ch *change, id s
 		}
 		out = next
 		return nil
-	})
+	}))
 	return out, err
 }
 

@@ -3,6 +3,7 @@ package synqly
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/errs"
@@ -90,4 +91,32 @@ func touched(now, prev time.Time) time.Time {
 		return prev.Add(time.Nanosecond)
 	}
 	return now
+}
+
+// patchRetries is how often a Patch is applied again, inside its
+// transaction, to an object that another transaction changed between the
+// Patch's read and its write (store.ErrStale; PostgreSQL's read committed
+// isolation shows each statement the latest committed version). A Patch
+// names the changes, not the version it was made from, so applying it to
+// the newer version is what the caller asked for; its test operations are
+// checked against that version too. An Update is never applied again: the
+// version the caller read is its precondition.
+const patchRetries = 8
+
+// againAfterStale reports whether a change that failed with err should be
+// applied once more to a fresh read.
+func againAfterStale(ch *change, attempt int, err error) bool {
+	return ch.op == AuditPatch && attempt < patchRetries && errors.Is(err, store.ErrStale)
+}
+
+// withPatchRetries returns fn made to run again, in the same transaction,
+// after a stale write when ch is a Patch (see patchRetries).
+func withPatchRetries(ch *change, fn func(tx store.Tx) error) func(tx store.Tx) error {
+	return func(tx store.Tx) error {
+		for attempt := 0; ; attempt++ {
+			if err := fn(tx); !againAfterStale(ch, attempt, err) {
+				return err
+			}
+		}
+	}
 }

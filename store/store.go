@@ -16,9 +16,16 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/seed-e6251c81/synqly/filter"
 )
+
+// ErrStale is the cause of the errs.Conflict error of a Replace whose
+// version is no longer the stored one: another transaction changed the
+// object since it was read. Test for it with errors.Is; a transaction that
+// read the object may read it again and retry.
+var ErrStale = errors.New("stale version")
 
 // Kind names a stored resource.
 type Kind string
@@ -116,7 +123,8 @@ type Tx interface {
 	Insert(ctx context.Context, obj *Object) error
 	// Replace overwrites an object whose stored Version equals obj.Version,
 	// and increments obj.Version. A stale version or a duplicate name is an
-	// errs.Conflict error; a missing object, or a reference to one, is
+	// errs.Conflict error (a stale version's also matches ErrStale with
+	// errors.Is); a missing object, or a reference to one, is
 	// errs.NotFound.
 	Replace(ctx context.Context, obj *Object) error
 	// Delete removes an object, and with it what the object owns: an

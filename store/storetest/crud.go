@@ -92,6 +92,9 @@ func testVersions(t *testing.T, s store.Store) {
 	if !strings.Contains(err.Error(), "changed concurrently") {
 		t.Errorf("stale version error %q does not say the object changed concurrently", err)
 	}
+	if !isErr(err, store.ErrStale) {
+		t.Errorf("stale version error %q does not match store.ErrStale", err)
+	}
 	if stale.Version != 1 {
 		t.Errorf("a failed Replace changed Version to %d", stale.Version)
 	}

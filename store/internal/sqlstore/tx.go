@@ -222,7 +222,7 @@ func (t *tx) Replace(ctx context.Context, obj *store.Object) error {
 		case err != nil:
 			return t.e.internal(err, "replace "+tb.Noun)
 		}
-		return errs.New(errs.Conflict, "%s %s was changed concurrently; reload and retry", tb.Noun, quote(obj.ID))
+		return errs.Wrap(errs.Conflict, store.ErrStale, "%s %s was changed concurrently; reload and retry", tb.Noun, quote(obj.ID))
 	}
 	t.setUses(tb, obj.ID, uses)
 	obj.Version++
