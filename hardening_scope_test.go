@@ -2,7 +2,10 @@ package synqly_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -263,4 +266,75 @@ func TestActorIsValidated(t *testing.T) {
 	assert.Empty(t, mustList(t, c))
 	_, err := c.Accounts.Create(synqly.WithActor(ctx, "alice@example.com"), synqly.CreateAccountRequest{Name: "acted"})
 	require.NoError(t, err)
+}
+
+// TestAllowListUnderConcurrency races, from two clients, the changes an
+// allow-list check depends on — an account switching to prod, an
+// integration point dropping a provider — against integrations being
+// created under that account and point. Whatever the interleaving, no
+// integration ends up using a provider its point does not allow for its
+// account's environment.
+func TestAllowListUnderConcurrency(t *testing.T) {
+	ctx := context.Background()
+	c1, where := newClient(t)
+	c2 := reopen(t, where)
+	for r := range 10 {
+		point, err := c1.IntegrationPoints.Create(ctx, synqly.CreateIntegrationPointRequest{Name: fmt.Sprintf("race-%d", r), Connector: "ticketing",
+			Environments: &synqly.IntegrationEnvironments{Test: []string{mock.ProviderID}, Prod: []string{mock.ProviderID}}})
+		require.NoError(t, err)
+		acct, err := c1.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: fmt.Sprintf("race-%d", r), Environment: synqly.EnvironmentTest})
+		require.NoError(t, err)
+		// Prod stops allowing the mock while the account moves to prod.
+		_, err = c1.IntegrationPoints.Patch(ctx, point.ID, []synqly.PatchOperation{{Op: "replace", Path: "/environments/prod", Value: []string{"ticketing_jira"}}})
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, _ = c2.Accounts.Patch(ctx, acct.ID, []synqly.PatchOperation{{Op: "replace", Path: "/environment", Value: "prod"}})
+		}()
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, _ = c1.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: fmt.Sprintf("m%d", g),
+					IntegrationPointID: point.ID, ProviderConfig: mockConfig()})
+			}()
+		}
+		// And the point drops the mock for test accounts while others are created.
+		other, err := c1.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: fmt.Sprintf("race-other-%d", r), Environment: synqly.EnvironmentTest})
+		require.NoError(t, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, _ = c2.IntegrationPoints.Patch(ctx, point.ID, []synqly.PatchOperation{{Op: "replace", Path: "/environments/test", Value: []string{"ticketing_jira"}}})
+		}()
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, _ = c1.Integrations.Create(ctx, other.ID, synqly.CreateIntegrationRequest{Name: fmt.Sprintf("o%d", g),
+					IntegrationPointID: point.ID, ProviderConfig: mockConfig()})
+			}()
+		}
+		close(start)
+		wg.Wait()
+
+		p, err := c1.IntegrationPoints.Get(ctx, point.ID)
+		require.NoError(t, err)
+		for in, err := range c1.Integrations.All(ctx, synqly.ListOptions{Filter: []string{"integration_point_id[eq]" + point.ID}, Expand: []string{"account"}}) {
+			require.NoError(t, err)
+			list := p.Environments.Test
+			if in.Account.Environment == synqly.EnvironmentProd {
+				list = p.Environments.Prod
+			}
+			assert.True(t, slices.Contains(list, in.ProviderType) || slices.Contains(list, "*"),
+				"round %d: integration %s (%s) of a %s account is not allowed by its point %v", r, in.ID, in.ProviderType, in.Account.Environment, p.Environments)
+		}
+	}
 }

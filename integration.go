@@ -311,11 +311,25 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 	}
 	in.Category, in.ProviderType, in.ProviderFullname = prov.Category, prov.ID, prov.Fullname
 
+	// What the checks below read is locked until the write commits, so a
+	// concurrent change of the account's environment, of the point's
+	// allow-lists or of a referenced credential's type cannot slip between
+	// the check and the write (those changes lock exclusively first).
+	if in.IntegrationPointID != "" && validID(store.Accounts, in.AccountID) == nil {
+		if err := tx.Lock(ctx, store.Accounts, in.AccountID, store.LockShared); err != nil {
+			return nil, notFoundAs(err, "account", in.AccountID)
+		}
+	}
 	acct, _, err := get[Account](ctx, tx, store.Accounts, in.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	if in.IntegrationPointID != "" {
+		if validID(store.IntegrationPoints, in.IntegrationPointID) == nil {
+			if err := tx.Lock(ctx, store.IntegrationPoints, in.IntegrationPointID, store.LockShared); err != nil {
+				return nil, prefixField("integration_point_id", notFoundAs(err, "integration point", in.IntegrationPointID))
+			}
+		}
 		p, _, err := get[IntegrationPoint](ctx, tx, store.IntegrationPoints, in.IntegrationPointID)
 		if err != nil {
 			return nil, prefixField("integration_point_id", err)
@@ -351,7 +365,14 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 			used[cred.ID] = true
 			continue
 		}
-		cred, _, err := get[Credential](ctx, tx, store.Credentials, ref.ID)
+		var cred *Credential
+		err := validID(store.Credentials, ref.ID)
+		if err == nil {
+			err = notFoundAs(tx.Lock(ctx, store.Credentials, ref.ID, store.LockShared), "credential", ref.ID)
+		}
+		if err == nil {
+			cred, _, err = get[Credential](ctx, tx, store.Credentials, ref.ID)
+		}
 		if err == nil && !usableBy(cred, in) {
 			err = errs.New(errs.NotFound, "credential %q not found", ref.ID)
 		}

@@ -133,6 +133,11 @@ func (s *IntegrationPointsService) replace(ctx context.Context, ch *change, id s
 		if err := normalizeIntegrationPoint(next); err != nil {
 			return err
 		}
+		// Locked before its users are checked: an integration written
+		// concurrently is either checked here or reads the new lists.
+		if err := tx.Lock(ctx, store.IntegrationPoints, id, store.LockExclusive); err != nil {
+			return err
+		}
 		if err := s.checkUsers(ctx, tx, next); err != nil {
 			return err
 		}

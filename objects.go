@@ -120,3 +120,12 @@ func withPatchRetries(ch *change, fn func(tx store.Tx) error) func(tx store.Tx) 
 		}
 	}
 }
+
+// notFoundAs rewrites a store's not-found error in the library's words
+// ("credential \"<id>\" not found"); other errors pass as they are.
+func notFoundAs(err error, noun, id string) error {
+	if errs.CodeOf(err) == errs.NotFound {
+		return errs.New(errs.NotFound, "%s %q not found", noun, id)
+	}
+	return err
+}

@@ -134,6 +134,22 @@ type Tx interface {
 	// (an integration point that integrations use, a credential an
 	// integration references) is errs.Conflict.
 	Delete(ctx context.Context, kind Kind, id string) error
+	// Lock holds the object until the transaction ends, so that what the
+	// transaction concludes from it (and from what it reads after locking
+	// it) still holds when it commits. Under LockShared, other transactions
+	// may lock the object shared too, but their Replace, Delete and
+	// LockExclusive wait; under LockExclusive, every other Lock, Replace
+	// and Delete of it waits. A missing object is errs.NotFound. An engine
+	// that runs one writing transaction at a time (SQLite) needs no more
+	// than that: only the existence check remains.
+	//
+	// The library pairs them so that checks spanning objects hold under
+	// concurrency: a change that other objects' validity depends on (an
+	// account's environment, an integration point's allow-lists, a
+	// credential's type) locks its object exclusively before checking its
+	// dependents, and a write that depends on those objects (an
+	// integration) locks them shared before reading them.
+	Lock(ctx context.Context, kind Kind, id string, mode LockMode) error
 	// DeleteWhere removes every object of kind whose column (a Schema column,
 	// e.g. "account_id" or "scope") equals value, and returns their ids.
 	DeleteWhere(ctx context.Context, kind Kind, column, value string) ([]string, error)
@@ -141,6 +157,19 @@ type Tx interface {
 	// the object it is given.
 	ForEach(ctx context.Context, kind Kind, fn func(*Object) error) error
 }
+
+// LockMode is the mode of Tx.Lock.
+type LockMode int
+
+// The lock modes.
+const (
+	// LockShared keeps the object from changing until the transaction
+	// ends, and lets other transactions lock it shared too.
+	LockShared LockMode = iota + 1
+	// LockExclusive keeps every other transaction from locking, changing
+	// or deleting the object until the transaction ends.
+	LockExclusive
+)
 
 // Store is a persistent object store. Implementations are safe for concurrent
 // use.

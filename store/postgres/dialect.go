@@ -68,3 +68,11 @@ func (dialect) Describe(err error) string {
 	}
 	return s
 }
+
+// RowLock locks the rows a SELECT reads until the transaction ends.
+func (dialect) RowLock(exclusive bool) string {
+	if exclusive {
+		return " FOR UPDATE"
+	}
+	return " FOR SHARE"
+}

@@ -61,3 +61,7 @@ func (dialect) Describe(err error) string {
 	}
 	return "sqlite result code " + strconv.Itoa(int(se.ExtendedCode)) + " (" + se.Code.Error() + ")"
 }
+
+// RowLock is empty: a write transaction holds the whole database (BEGIN
+// IMMEDIATE), so what it reads cannot change before it ends.
+func (dialect) RowLock(bool) string { return "" }

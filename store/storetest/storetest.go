@@ -55,6 +55,7 @@ var cases = []struct {
 	{"UpdateRollback", testUpdateRollback},
 	{"UpdatePanic", testUpdatePanic},
 	{"TxSeesOwnWrites", testTxSeesOwnWrites},
+	{"Lock", testLock},
 	{"ForeignKeyCascade", testCascade},
 	{"ForeignKeyRestrict", testRestrict},
 	{"ForeignKeyMissing", testMissingReference},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/store"
@@ -142,5 +143,69 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 	got := listAll(t, s, store.ListRequest{Kind: store.Accounts}, everything())
 	if len(got) != writers*each {
 		t.Fatalf("%d accounts after concurrent inserts, want %d", len(got), writers*each)
+	}
+}
+
+// testLock checks Tx.Lock: a missing object is not found, and a write (or
+// an exclusive lock) of a locked object waits until the locking transaction
+// ends — whether the engine locks rows or runs one writer at a time.
+func testLock(t *testing.T, s store.Store) {
+	acc := account(t, "acc1", "acme")
+	insert(t, s, acc)
+	err := update(s, func(ctx context.Context, tx store.Tx) error {
+		return tx.Lock(ctx, store.Accounts, "nowhere", store.LockShared)
+	})
+	wantCode(t, err, errs.NotFound, "lock a missing object")
+	err = update(s, func(ctx context.Context, tx store.Tx) error { return tx.Lock(ctx, store.Accounts, "acc1", 0) })
+	wantCode(t, err, errs.InvalidInput, "lock with no mode")
+
+	version := acc.Version
+	for _, c := range []struct {
+		name   string
+		held   store.LockMode
+		second func(ctx context.Context, tx store.Tx) error
+	}{
+		{"replace under a shared lock", store.LockShared, func(ctx context.Context, tx store.Tx) error {
+			next := account(t, "acc1", "acme")
+			next.Version = version
+			err := tx.Replace(ctx, next)
+			version = next.Version
+			return err
+		}},
+		{"exclusive lock under a shared lock", store.LockShared, func(ctx context.Context, tx store.Tx) error {
+			return tx.Lock(ctx, store.Accounts, "acc1", store.LockExclusive)
+		}},
+		{"shared lock under an exclusive lock", store.LockExclusive, func(ctx context.Context, tx store.Tx) error {
+			return tx.Lock(ctx, store.Accounts, "acc1", store.LockShared)
+		}},
+	} {
+		locked, release, first := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			first <- update(s, func(ctx context.Context, tx store.Tx) error {
+				if err := tx.Lock(ctx, store.Accounts, "acc1", c.held); err != nil {
+					close(locked)
+					return err
+				}
+				close(locked)
+				<-release
+				return nil
+			})
+		}()
+		<-locked
+		second := make(chan error, 1)
+		go func() { second <- update(s, c.second) }()
+		select {
+		case err := <-second:
+			close(release)
+			t.Fatalf("%s: did not wait for the lock (%v)", c.name, err)
+		case <-time.After(150 * time.Millisecond):
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Fatalf("%s: the locking transaction: %v", c.name, err)
+		}
+		if err := <-second; err != nil {
+			t.Fatalf("%s: after the lock was released: %v", c.name, err)
+		}
 	}
 }

@@ -18,6 +18,10 @@ type Dialect interface {
 	Name() string
 	// Classify says what kind of failure a driver error is.
 	Classify(err error) Failure
+	// RowLock returns the clause that makes a SELECT lock the rows it
+	// reads: " FOR SHARE" or " FOR UPDATE" in PostgreSQL, "" in a
+	// database with one writer at a time (SQLite).
+	RowLock(exclusive bool) string
 	// Describe says what failed in a driver error without quoting any
 	// value of the statement: a code and the names of the schema objects
 	// involved, e.g. "SQLSTATE 23505 on constraint accounts_pkey".

@@ -128,3 +128,4 @@ func (testDialect) BoolArg(b bool) any          { return b }
 func (testDialect) Name() string                { return "test" }
 func (testDialect) Classify(error) Failure      { return Other }
 func (testDialect) Describe(err error) string   { return "test error" }
+func (testDialect) RowLock(bool) string         { return "" }

@@ -256,6 +256,34 @@ func (t *tx) Delete(ctx context.Context, kind store.Kind, id string) error {
 	return nil
 }
 
+// Lock holds the object until the transaction ends; see store.Tx.
+func (t *tx) Lock(ctx context.Context, kind store.Kind, id string, mode store.LockMode) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	tb, err := t.e.table(kind)
+	if err != nil {
+		return err
+	}
+	q := tb.lockShared
+	switch mode {
+	case store.LockShared:
+	case store.LockExclusive:
+		q = tb.lockExclusive
+	default:
+		return errs.Invalid("mode", "unknown lock mode %d", int(mode))
+	}
+	var one int
+	err = t.stx.QueryRowContext(ctx, q, id).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return notFound(tb, id)
+	case err != nil:
+		return t.e.internal(err, "lock "+tb.Noun)
+	}
+	return nil
+}
+
 // DeleteWhere removes every object of kind whose column equals value, and
 // returns their ids in id order.
 func (t *tx) DeleteWhere(ctx context.Context, kind store.Kind, column, value string) ([]string, error) {
