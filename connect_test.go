@@ -23,7 +23,7 @@ type spyConfig struct {
 	Label      string          `json:"label,omitempty"`
 }
 
-func (c *spyConfig) Validate() error { return providers.RequireRef("credential", c.Credential != nil) }
+func (c *spyConfig) Validate() error { return providers.RequireRef("credential", c.Credential) }
 func (c *spyConfig) CredentialRefs() map[string]*credential.Ref {
 	return map[string]*credential.Ref{"credential": c.Credential}
 }

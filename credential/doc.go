@@ -33,13 +33,17 @@
 // # Secrets never show
 //
 // Every secret field has type [Secret]. Printing it with any fmt verb, logging
-// it with log/slog, or encoding it with encoding/json or any
-// encoding.TextMarshaler-aware encoder gives "[REDACTED]" (see [Secret] for
-// the few places Go cannot guard, such as map keys and unexported fields). So
-// json.Marshal of a variant, of a [Ref], or of a struct that holds one is safe
-// to log or to return to a user. [Secret.Reveal] is the way to the value, and the one
-// function that writes secrets out in clear is [MarshalConfig], which exists
-// to produce the plaintext that is sealed before it is stored.
+// it with log/slog, or encoding it with encoding/json, encoding/xml,
+// encoding/gob or any user of encoding.TextMarshaler or
+// encoding.BinaryMarshaler gives "[REDACTED]" ([Secret] lists exactly what is
+// covered and the few places Go cannot guard, such as string(s), map keys and
+// unexported fields). So json.Marshal of a variant, of a [Ref], or of a
+// struct that holds one is safe to log or to return to a user. Decoding the
+// redacted form never yields a usable secret: the JSON, XML and text forms
+// read back as the placeholder, which Validate refuses, and gob refuses it.
+// [Secret.Reveal] is the way to the value, and the one function that writes
+// secrets out in clear is [MarshalConfig], which exists to produce the
+// plaintext that is sealed before it is stored.
 //
 // # JSON
 //

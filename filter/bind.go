@@ -3,6 +3,9 @@ package filter
 import (
 	"slices"
 	"strings"
+
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/timefmt"
 )
 
 // Bound is a Query checked against a FieldSet: every field is known, every
@@ -51,10 +54,10 @@ func negated(op Op) bool { return op == Ne || op == NotIn || op == NotLike }
 // It refuses, with an errs.InvalidQuery error whose Field names the bad part:
 // an unknown field (the message lists the allowed ones), an order on a field
 // that is not Orderable, a value that does not parse as its field's type
-// (times are RFC 3339, numbers decimal, booleans true or false), a value
-// outside a field's Enum, like/not like on a field that is not text,
-// gt/lt/gte/lte on a true/false field, a limit above the maximum, an unknown
-// expand. A Query built by hand rather than by Parse gets the same size and
+// (times are RFC 3339 as the package documentation says, numbers decimal,
+// booleans true or false), a value outside a field's Enum, like/not like on
+// a field that is not text, gt/lt/gte/lte on a true/false field, a limit
+// above the maximum, an unknown expand. A Query built by hand rather than by Parse gets the same size and
 // encoding checks as Parse makes.
 //
 // A field may be named with any alias of its relation as prefix
@@ -168,7 +171,12 @@ func (b *Bound) bindCond(i int, c Condition, out *cond) error {
 		if enum && !slices.Contains(f.Enum, t) {
 			return invalid(part, "invalid value %s for %s in filter %s; use one of: %s", quote(t), f.Name, quote(c.String()), strings.Join(f.Enum, ", "))
 		}
-		v, ok := parseValue(f.Type, t)
+		v, ok, err := parseValue(f.Type, t)
+		if err != nil {
+			// timefmt says what is wrong, and how to write a time.
+			why := strings.TrimPrefix(err.(*errs.Error).Message, "not a valid time: ")
+			return invalid(part, "invalid %s value %s for %s in filter %s: %s", typeName(f.Type), quote(t), f.Name, quote(c.String()), why)
+		}
 		if !ok {
 			return invalid(part, "invalid %s value %s for %s in filter %s; %s", typeName(f.Type), quote(t), f.Name, quote(c.String()), valueHint(f.Type))
 		}
@@ -213,7 +221,7 @@ func condValues(part string, c Condition) ([]string, error) {
 func valueHint(t Type) string {
 	switch t {
 	case Time:
-		return "write an RFC 3339 time between the years 1678 and 2262, e.g. 2024-08-23T20:41:41.398051Z"
+		return "write " + timefmt.Syntax
 	case Number:
 		return "write a finite decimal number, e.g. 42 or -1.5"
 	case Bool:

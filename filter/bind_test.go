@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -130,7 +131,15 @@ func TestBindValues(t *testing.T) {
 		{"enabled[lte]false", []string{"true/false field"}},
 		{"created_at[gt]yesterday", []string{`invalid time value "yesterday"`, "RFC 3339"}},
 		{"created_at[gt]2024-08-23", []string{"invalid time value"}},
-		{"created_at[gt]3000-01-01T00:00:00Z", []string{"invalid time value", "between the years 1678 and 2262"}},
+		{"created_at[gt]2024-01-01T00:00:00,5Z", []string{"invalid time value", "'.', not a ','"}},
+		{"created_at[gt]2024-01-01T00:00:00.1234567890Z", []string{"invalid time value", "more than 9 digits"}},
+		{"created_at[gt]2024-01-01T00:00:00+24:00", []string{"invalid time value", "offset's hours"}},
+		{"created_at[gt]2024-01-01t00:00:00z", []string{"invalid time value", "uppercase T"}},
+		{"created_at[gt]2024-01-01T00:00:00z", []string{"invalid time value", "uppercase Z"}},
+		{"created_at[gt]2024-01-01 00:00:00Z", []string{"invalid time value", "uppercase T"}},
+		{"created_at[gt]10000-01-01T00:00:00Z", []string{"invalid time value", "years 0000 to 9999"}},
+		{"created_at[gt]2023-02-29T00:00:00Z", []string{"invalid time value", "does not exist"}},
+		{"created_at[gt]2016-12-31T23:59:60Z", []string{"invalid time value", "leap seconds"}},
 		{"created_at[in]2024-01-01T00:00:00Z,x", []string{`invalid time value "x"`}},
 		{"score[eq]abc", []string{`invalid number value "abc"`}},
 		{"score[eq]NaN", []string{"invalid number value"}},
@@ -154,10 +163,40 @@ func TestBindValues(t *testing.T) {
 
 	// Bound values are typed.
 	b := bind(t, fs, Params{Filter: []string{"created_at[eq]2024-08-23T22:41:41.5+02:00", "score[eq]1e3", "enabled[eq]TRUE"}})
-	want := time.Date(2024, 8, 23, 20, 41, 41, 5e8, time.UTC).UnixNano()
-	assert.Equal(t, want, b.conds[0].vals[0].n)
+	want := time.Date(2024, 8, 23, 20, 41, 41, 5e8, time.UTC)
+	assert.Equal(t, scalarAny(Time, b.conds[0].vals[0]), want.UnixNano())
+	assert.Equal(t, 0, compareScalars(Time, b.conds[0].vals[0], mustScalar(t, Time, want)))
 	assert.Equal(t, 1000.0, b.conds[1].vals[0].f)
 	assert.Equal(t, int64(1), b.conds[2].vals[0].n)
+}
+
+// mustScalar converts v with toScalar, failing the test if it does not fit.
+func mustScalar(t testing.TB, typ Type, v any) scalar {
+	t.Helper()
+	s, ok := toScalar(typ, v)
+	require.True(t, ok, "%v", v)
+	return s
+}
+
+func TestBindTimesAnyYear(t *testing.T) {
+	// Every RFC 3339 time of the years 0000 to 9999 is a filter value, in
+	// or out of the range a SQL Time column holds (1678 to 2262).
+	fs := testFS()
+	for _, v := range []string{
+		"0000-01-01T00:00:00Z", "0000-01-01T00:00:00+23:59", "1000-06-15T12:00:00.5-08:00",
+		"1677-09-21T00:12:43.145224191Z", "2262-04-11T23:47:16.854775808Z",
+		"3000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "9999-12-31T23:59:59-23:59",
+	} {
+		for _, op := range []string{"eq", "ne", "gt", "lt", "gte", "lte", "in", "not in"} {
+			b := bind(t, fs, Params{Filter: []string{"created_at[" + op + "]" + v, "updated_at[" + op + "]" + v}})
+			want, err := time.Parse(time.RFC3339Nano, v)
+			require.NoError(t, err)
+			assert.Equal(t, 0, compareScalars(Time, b.conds[0].vals[0], mustScalar(t, Time, want)), v)
+			s, err := b.SQL(SQLite, 1)
+			require.NoError(t, err, v)
+			assert.Equal(t, strings.Count(s.Where, "?"), len(s.Args), s.Where)
+		}
+	}
 }
 
 func TestBindHandBuilt(t *testing.T) {

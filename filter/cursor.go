@@ -10,9 +10,11 @@ import (
 )
 
 // Cursor holds the values of the effective order (Bound.Order) of one row,
-// in order: a string for text, an int64 of Unix nanoseconds for a time, a
-// float64 for a number, a bool for a boolean. Absent values of nullable
-// fields are their zero: "", -1 or false, as in SQL.OrderBy.
+// in order: a string for text, an int64 of Unix nanoseconds for a time (a
+// time.Time in UTC for a time outside the int64 range, years 1678 to 2262,
+// which records matched in memory may hold), a float64 for a number, a bool
+// for a boolean. Absent values of nullable fields are their zero: "", -1 or
+// false, as in SQL.OrderBy.
 type Cursor []any
 
 // cursorPrefix starts every cursor token; names never hold a dot, so a
@@ -42,6 +44,11 @@ func (b *Bound) Encode(c Cursor) string {
 			continue
 		}
 		vals[i] = scalarAny(t, s)
+		if t == Time && sqlRange(s) != 0 {
+			// Unix nanoseconds still, beyond int64: exact, and the same
+			// JSON type as every other time.
+			vals[i] = json.Number(bigNanos(s))
+		}
 		if t == Number && math.IsInf(s.f, 0) {
 			vals[i] = "+Inf"
 			if s.f < 0 {
@@ -90,8 +97,11 @@ func (b *Bound) DecodeCursor(s string) (c Cursor, ok bool, err error) {
 			c[i], good = v.(string)
 		case Time:
 			if n, isNum := v.(json.Number); isNum {
-				i64, err := n.Int64()
-				c[i], good = i64, err == nil
+				if i64, err := n.Int64(); err == nil {
+					c[i], good = i64, true
+				} else if s, ok := parseBigNanos(string(n)); ok && sqlRange(s) != 0 {
+					c[i], good = timeOf(s), true
+				}
 			}
 		case Number:
 			switch v {

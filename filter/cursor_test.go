@@ -77,7 +77,8 @@ func TestDecodeCursorErrors(t *testing.T) {
 		enc(`{"k":"created_at,name,id","v":[1.5,"a","b"]}`),
 		enc(`{"k":"created_at,name,id","v":[1e3,"a","b"]}`),
 		enc(`{"k":"created_at,name,id","v":["1","a","b"]}`),
-		enc(`{"k":"created_at,name,id","v":[99999999999999999999,"a","b"]}`),
+		enc(`{"k":"created_at,name,id","v":[99999999999999999999999999999999,"a","b"]}`), // seconds beyond int64
+		enc(`{"k":"created_at,name,id","v":[1e30,"a","b"]}`),
 		enc(`{"k":"created_at,name,id","v":[1,2,"b"]}`),
 		enc(`{"k":"created_at,name,id","v":[1,"a",null]}`),
 		enc(`{"k":"created_at,name,id"}`),

@@ -42,15 +42,39 @@
 // SQLite's LIKE; PostgreSQL's ILIKE may fold other letters too), and apply to
 // text fields only; eq, ne, in and not in are case-sensitive.
 //
-// Values are typed by their field: text compares bytewise; times are RFC
-// 3339 with optional fractional seconds (e.g. 2024-08-23T20:41:41.398051Z)
-// and compare as instants; numbers are decimal and compare numerically;
+// Values are typed by their field: text compares bytewise; times (see
+// Times) compare as instants; numbers are decimal and compare numerically;
 // booleans are true or false (gt, lt, gte and lte do not apply to them). A
 // field with an enumeration accepts only its values in eq, ne, in and not
 // in.
 //
 // An absent value (NULL) satisfies no condition but ne, not in and not like,
 // which it satisfies when the field is nullable.
+//
+// # Times
+//
+// A time is an RFC 3339 date and time, written exactly as
+//
+//	YYYY-MM-DDTHH:MM:SS[.fraction]Z
+//	YYYY-MM-DDTHH:MM:SS[.fraction]±HH:MM
+//
+// with a year from 0000 to 9999, a month and day that exist (February 29 in
+// leap years only), hours 00 to 23, minutes and seconds 00 to 59 (no leap
+// second), a fraction of 1 to 9 digits after a '.', and Z or an offset of
+// at most 23:59. T and Z are uppercase. Anything else is refused: a ',' as
+// decimal separator, a tenth fraction digit, an offset of +24:00, a lowercase
+// t or z, a space between date and time. The same syntax holds for times in
+// Map records given as text.
+//
+// Every such time compares correctly in memory (Match, Compare, After). A
+// SQL back end keeps times as int64 Unix nanoseconds, from
+// 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z; a
+// filter on a time outside that range is still accepted: it equals no
+// stored time and is before or after all of them, and SQL compiles its
+// comparison to that constant result (gt of a time after the range matches
+// no row; lt of it, every row whose value is present; ne and not in, every
+// row, or every row with a value for a field that is not nullable), which
+// is what Match gives for the same rows.
 //
 // # Order
 //
@@ -74,7 +98,9 @@
 // previous page (a token starting "c1."; see Bound.Encode), which resumes
 // exactly after the last row of that page under any order, or a name, which
 // the store resolves to that object's sort key. A cursor made for another
-// order is refused.
+// order is refused. A cursor may hold any time, also outside the range of
+// SQL times (from a listing matched in memory): KeysetSQL folds its
+// comparisons as it does a filter's.
 //
 // expand names related resources to fill in, by name or alias ("account",
 // "accounts"), or "all" for every relation. Filtering or ordering on a

@@ -10,8 +10,9 @@ import (
 // ok false when the value is absent (NULL).
 //
 // A value may be a string, a time.Time, any Go integer or float, a bool, nil
-// (absent), or a []string or []any for a list field. For a Time field, a
-// string is read as RFC 3339 and an integer as Unix nanoseconds; for a Number
+// (absent), or a []string or []any for a list field. For a Time field, any
+// time.Time is accepted, a string is read as RFC 3339 (the syntax of the
+// package documentation) and an integer as Unix nanoseconds; for a Number
 // field, a string is read as a decimal number; for a Bool field, "true" and
 // "false" are read as booleans. A value that does not fit its field's type
 // counts as absent.

@@ -255,3 +255,61 @@ func TestCompareAndSort(t *testing.T) {
 	Sort(bind(t, fs, Params{Order: []string{"id"}}), rs)
 	assert.Equal(t, Map{"id": "a"}, rs[0])
 }
+
+func TestMatchTimesOutsideTheSQLRange(t *testing.T) {
+	// In memory, every time compares: connector records may hold times far
+	// from today, and filters may name them.
+	fs := testFS()
+	y9000 := time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+	y1000 := time.Date(1000, 1, 1, 0, 0, 0, 0, time.FixedZone("", -3600))
+	recs := []Map{
+		{"id": "far", "name": "a", "created_at": y9000, "updated_at": "9000-01-01T00:00:00.5Z"},
+		{"id": "old", "name": "b", "created_at": y1000, "updated_at": y1000},
+		{"id": "now", "name": "c", "created_at": time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range []struct {
+		filter string
+		want   []string
+	}{
+		{"created_at[gt]8999-12-31T23:59:59.999999999Z", []string{"far"}},
+		{"created_at[eq]9000-01-01T01:00:00+01:00", []string{"far"}},
+		{"created_at[lt]1000-01-01T01:00:00.000000001Z", []string{"old"}},
+		{"created_at[lte]1000-01-01T01:00:00Z", []string{"old"}},
+		{"created_at[ne]1000-01-01T01:00:00Z", []string{"far", "now"}},
+		{"created_at[in]0000-01-01T00:00:00Z,9000-01-01T00:00:00Z", []string{"far"}},
+		{"created_at[not in]9000-01-01T00:00:00Z", []string{"old", "now"}},
+		{"created_at[gte]0000-01-01T00:00:00Z", []string{"far", "old", "now"}},
+		{"created_at[lt]9999-12-31T23:59:59Z", []string{"far", "old", "now"}},
+		{"updated_at[gt]9000-01-01T00:00:00Z", []string{"far"}},
+		{"updated_at[ne]9000-01-01T00:00:00.5Z", []string{"old", "now"}}, // now: absent, nullable
+	} {
+		b := bind(t, fs, Params{Filter: []string{tt.filter}})
+		var got []string
+		for _, r := range recs {
+			if b.Match(r) {
+				got = append(got, r["id"].(string))
+			}
+		}
+		assert.Equal(t, tt.want, got, tt.filter)
+	}
+
+	// Sorting and paging through cursors, as the mock connector does.
+	b := bind(t, fs, Params{Order: []string{"created_at[desc]"}})
+	sorted := []Map{recs[1], recs[2], recs[0]}
+	Sort(b, sorted)
+	assert.Equal(t, []string{"far", "now", "old"}, []string{sorted[0]["id"].(string), sorted[1]["id"].(string), sorted[2]["id"].(string)})
+	for i, r := range sorted {
+		c := b.CursorOf(r)
+		got, ok, err := b.DecodeCursor(b.Encode(c))
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, c, got)
+		for j, other := range sorted {
+			after, err := b.After(other, got)
+			require.NoError(t, err)
+			assert.Equal(t, j > i, after, "%s after %s", other["id"], r["id"])
+		}
+	}
+	assert.Equal(t, y9000, b.CursorOf(recs[0])[0])
+	assert.Equal(t, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano(), b.CursorOf(recs[2])[0])
+}

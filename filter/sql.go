@@ -106,6 +106,15 @@ type SQL struct {
 //
 // A like pattern is translated: '*' to '%', '%' to '_', and '_' and '\'
 // escaped with '\'.
+//
+// A Time column holds int64 Unix nanoseconds. A comparison with a time
+// outside that range (before 1677-09-21T00:12:43.145224192Z or after
+// 2262-04-11T23:47:16.854775807Z) is folded: eq becomes 1 = 0, a comparison
+// that holds for every stored time becomes col IS NOT NULL, one that holds
+// for none 1 = 0, and such a time is left out of an in or not in set (an
+// emptied in set is 1 = 0, an emptied not in set col IS NOT NULL); the
+// nullable forms above wrap the result as usual. So SQL selects the rows
+// Match keeps.
 func (b *Bound) SQL(d Dialect, firstArg int) (*SQL, error) {
 	if b == nil || d == nil {
 		return nil, internal("SQL needs a Bound and a Dialect")
@@ -154,8 +163,10 @@ func (b *Bound) SQL(d Dialect, firstArg int) (*SQL, error) {
 //	a >= ? AND ((a > ?) OR (a = ? AND b < ?) OR (a = ? AND b = ? AND id > ?))
 //
 // (the leading bound is redundant; it lets an index on a serve the scan)
-// over the same expressions as SQL.OrderColumns. An empty cursor gives ""
-// (no condition). A cursor whose values do not fit the effective order in
+// over the same expressions as SQL.OrderColumns; a comparison with a time
+// outside the SQL range is folded as in SQL (those expressions are never
+// NULL), so the condition keeps the rows After keeps. An empty cursor gives
+// "" (no condition). A cursor whose values do not fit the effective order in
 // number or type is an errs.InvalidQuery error.
 func (b *Bound) KeysetSQL(d Dialect, after Cursor, firstArg int) (where string, args []any, err error) {
 	if b == nil || d == nil {
@@ -179,13 +190,11 @@ func (b *Bound) KeysetSQL(d Dialect, after Cursor, firstArg int) (where string, 
 	if len(b.keys) > 1 {
 		// A redundant bound on the first key lets the engine range-scan an
 		// index on it instead of evaluating the OR chain on every row.
-		sb.WriteString(exprs[0])
+		op := ">="
 		if b.keys[0].desc {
-			sb.WriteString(" <= ")
-		} else {
-			sb.WriteString(" >= ")
+			op = "<="
 		}
-		sb.WriteString(w.arg(b.keys[0].f.Type, vals[0]))
+		sb.WriteString(w.cmp(exprs[0], op, b.keys[0].f.Type, vals[0]))
 		sb.WriteString(" AND (")
 	}
 	for i, k := range b.keys {
@@ -194,18 +203,14 @@ func (b *Bound) KeysetSQL(d Dialect, after Cursor, firstArg int) (where string, 
 		}
 		sb.WriteByte('(')
 		for j := range i {
-			sb.WriteString(exprs[j])
-			sb.WriteString(" = ")
-			sb.WriteString(w.arg(b.keys[j].f.Type, vals[j]))
+			sb.WriteString(w.cmp(exprs[j], "=", b.keys[j].f.Type, vals[j]))
 			sb.WriteString(" AND ")
 		}
-		sb.WriteString(exprs[i])
+		op := ">"
 		if k.desc {
-			sb.WriteString(" < ")
-		} else {
-			sb.WriteString(" > ")
+			op = "<"
 		}
-		sb.WriteString(w.arg(k.f.Type, vals[i]))
+		sb.WriteString(w.cmp(exprs[i], op, k.f.Type, vals[i]))
 		sb.WriteByte(')')
 	}
 	if len(b.keys) > 1 {
@@ -226,7 +231,7 @@ func (w *argWriter) arg(t Type, v scalar) string {
 	var a any
 	switch t {
 	case Time:
-		a = v.n
+		a = nanos(v) // cmp and the callers keep out-of-range times out
 	case Number:
 		a = v.f
 	case Bool:
@@ -240,6 +245,41 @@ func (w *argWriter) arg(t Type, v scalar) string {
 	return p
 }
 
+// The constant conditions a comparison with a time outside the SQL range
+// folds to. No text of the user's is in them either.
+const (
+	sqlFalse = "1 = 0"
+	// sqlPresent holds for every row whose column is not NULL: what a
+	// comparison that holds for every stored value gives, NULLs excepted.
+	sqlPresent = " IS NOT NULL"
+)
+
+// cmp writes expr op v (op one of = <> > < >= <=) for a value v of type t.
+// A Time column holds int64 nanoseconds (years 1678 to 2262), so a time v
+// outside that range equals no stored value and is before or after all of
+// them: the comparison is folded to its result for every non-NULL value, as
+// Match computes it, and NULLs stay unmatched as they would in SQL.
+func (w *argWriter) cmp(expr, op string, t Type, v scalar) string {
+	if t == Time {
+		if side := sqlRange(v); side != 0 {
+			var holds bool
+			switch op {
+			case "<>":
+				holds = true
+			case ">", ">=":
+				holds = side < 0
+			case "<", "<=":
+				holds = side > 0
+			}
+			if holds {
+				return expr + sqlPresent
+			}
+			return sqlFalse
+		}
+	}
+	return expr + " " + op + " " + w.arg(t, v)
+}
+
 // sql writes the condition.
 func (c *cond) sql(w *argWriter) (string, error) {
 	col := c.f.Column
@@ -250,27 +290,36 @@ func (c *cond) sql(w *argWriter) (string, error) {
 	var s string
 	switch c.Op {
 	case Eq:
-		s = col + " = " + w.arg(t, c.vals[0])
+		s = w.cmp(col, "=", t, c.vals[0])
 	case Ne:
-		s = col + " <> " + w.arg(t, c.vals[0])
+		s = w.cmp(col, "<>", t, c.vals[0])
 	case Gt:
-		s = col + " > " + w.arg(t, c.vals[0])
+		s = w.cmp(col, ">", t, c.vals[0])
 	case Lt:
-		s = col + " < " + w.arg(t, c.vals[0])
+		s = w.cmp(col, "<", t, c.vals[0])
 	case Gte:
-		s = col + " >= " + w.arg(t, c.vals[0])
+		s = w.cmp(col, ">=", t, c.vals[0])
 	case Lte:
-		s = col + " <= " + w.arg(t, c.vals[0])
+		s = w.cmp(col, "<=", t, c.vals[0])
 	case In, NotIn:
-		ps := make([]string, len(c.vals))
-		for i, v := range c.vals {
-			ps[i] = w.arg(t, v)
+		var ps []string
+		for _, v := range c.vals {
+			// A time outside the SQL range equals no stored value: leave
+			// it out of the set.
+			if t != Time || sqlRange(v) == 0 {
+				ps = append(ps, w.arg(t, v))
+			}
 		}
-		op := " IN ("
-		if c.Op == NotIn {
-			op = " NOT IN ("
+		switch {
+		case len(ps) == 0 && c.Op == In:
+			s = sqlFalse
+		case len(ps) == 0:
+			s = col + sqlPresent
+		case c.Op == In:
+			s = col + " IN (" + strings.Join(ps, ", ") + ")"
+		default:
+			s = col + " NOT IN (" + strings.Join(ps, ", ") + ")"
 		}
-		s = col + op + strings.Join(ps, ", ") + ")"
 	case Like, NotLike:
 		op := " " + w.d.CaseInsensitiveLike() + " "
 		if c.Op == NotLike {

@@ -3,6 +3,7 @@ package filter
 import (
 	"database/sql"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -76,6 +77,12 @@ func maybe(r *rand.Rand, v any) any {
 
 // insertRandom inserts n random rows and returns them as records.
 func insertRandom(t testing.TB, db *sql.DB, r *rand.Rand, n int) []Map {
+	t.Helper()
+	return insertRandomTimes(t, db, r, n, timePool)
+}
+
+// insertRandomTimes is insertRandom with times (Unix nanoseconds) from pool.
+func insertRandomTimes(t testing.TB, db *sql.DB, r *rand.Rand, n int, timePool []int64) []Map {
 	t.Helper()
 	var recs []Map
 	for i := range n {
@@ -353,4 +360,141 @@ func TestSQLiteLikeSemantics(t *testing.T) {
 			require.Equal(t, got, likeMatch(p, s), "%q like %q", s, p)
 		}
 	}
+}
+
+// The instants at and just outside the int64 nanoseconds a Time column holds.
+var (
+	minNanoTime = time.Unix(0, math.MinInt64).UTC()
+	maxNanoTime = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// edgeTimes are filter values around and beyond the SQL range of times,
+// in every syntax the filter accepts.
+var edgeTimes = []string{
+	"0000-01-01T00:00:00Z",
+	"0000-01-01T00:00:00+23:59", // before year 0000 in UTC
+	"0001-02-03T04:05:06.7-08:00",
+	"1000-06-15T12:00:00Z",
+	"1677-09-21T00:12:43.145224191Z", // 1 ns before the SQL range
+	"1677-09-21T00:12:43.145224192Z", // its first instant
+	"1677-09-21T00:12:43.145224193Z",
+	"1677-09-21T02:12:43.145224192+02:00",
+	"2262-04-11T23:47:16.854775806Z",
+	"2262-04-11T23:47:16.854775807Z", // its last instant
+	"2262-04-11T23:47:16.854775808Z", // 1 ns after
+	"2262-04-11T23:47:17Z",
+	"2262-04-12T01:47:16.854775808+02:00",
+	"3000-01-01T00:00:00Z",
+	"9999-12-31T23:59:59.999999999Z",
+	"9999-12-31T23:59:59.999999999-23:59", // after year 9999 in UTC
+	"1970-01-01T00:00:00Z",
+	"1969-12-31T23:59:59.999999999Z",
+}
+
+// edgePool is what the rows hold: the ends of the SQL range and usual times.
+var edgePool = []int64{math.MinInt64, math.MinInt64 + 1, math.MaxInt64, math.MaxInt64 - 1, -1, 0, t0, t0 + 1}
+
+// TestSQLiteMatchesMatchOutOfRangeTimes runs filters on times outside the
+// SQL range of Time columns (and at its edges) through SQLite and through
+// Match: a comparison with a constant no stored value can equal is folded
+// into the SQL, and must select exactly the rows Match keeps, NULLs
+// included, for every operator.
+func TestSQLiteMatchesMatchOutOfRangeTimes(t *testing.T) {
+	fs := testFS()
+	ops := []Op{Eq, Ne, Gt, Lt, Gte, Lte, In, NotIn}
+	for seed := range 4 {
+		r := rand.New(rand.NewPCG(uint64(seed), 7))
+		db := openTestDB(t)
+		recs := insertRandomTimes(t, db, r, 30+r.IntN(30), edgePool)
+		for range 150 {
+			var p Params
+			for range 1 + r.IntN(2) {
+				field := pick(r, []string{"created_at", "updated_at"})
+				op := pick(r, ops)
+				val := pick(r, edgeTimes)
+				if op == In || op == NotIn {
+					for range r.IntN(3) {
+						val += "," + pick(r, edgeTimes)
+					}
+				}
+				p.Filter = append(p.Filter, field+"["+string(op)+"]"+val)
+			}
+			if r.IntN(2) == 0 {
+				p.Order = []string{pick(r, []string{"created_at", "updated_at[desc]", "updated_at", "created_at[desc]"})}
+			}
+			q, err := Parse(p)
+			require.NoError(t, err, "%+v", p)
+			b, err := q.Bind(fs)
+			require.NoError(t, err, "%+v", p)
+			checkAgainstSQLite(t, db, recs, b, 1+r.IntN(7))
+		}
+	}
+}
+
+// TestSQLiteKeysetOutOfRangeTimes resumes listings after cursors holding
+// times outside the SQL range, as an in-memory listing of a connector can
+// make them: KeysetSQL on SQLite and After must keep the same rows.
+func TestSQLiteKeysetOutOfRangeTimes(t *testing.T) {
+	fs := testFS()
+	cursorTimes := []any{
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		minNanoTime.Add(-1), minNanoTime, minNanoTime.Add(1),
+		maxNanoTime.Add(-1), maxNanoTime, maxNanoTime.Add(1),
+		time.Date(3000, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600)),
+		int64(-1), int64(0), t0,
+	}
+	for seed := range 4 {
+		r := rand.New(rand.NewPCG(uint64(seed), 9))
+		db := openTestDB(t)
+		recs := insertRandomTimes(t, db, r, 30+r.IntN(30), edgePool)
+		for range 100 {
+			order := pick(r, [][]string{{"created_at"}, {"created_at[desc]"}, {"updated_at"}, {"updated_at[desc]", "name"}, {"name", "updated_at"}})
+			b := bind(t, fs, Params{Order: order})
+			var c Cursor
+			for _, term := range b.Order() {
+				switch f := fs.lookup(term.Field); f.Type {
+				case Time:
+					c = append(c, pick(r, cursorTimes))
+				default:
+					c = append(c, pick(r, append(namePool, "r010", "a005", "r")))
+				}
+			}
+			// Through a token, as a client sends it back.
+			c2, ok, err := b.DecodeCursor(b.Encode(c))
+			require.NoError(t, err)
+			require.True(t, ok)
+			require.Equal(t, b.CursorOf(cursorRecord(b, c)), c2, "cursor %v", c)
+
+			var want []string
+			var kept []Map
+			for _, rec := range recs {
+				after, err := b.After(rec, c2)
+				require.NoError(t, err)
+				if after {
+					kept = append(kept, rec)
+				}
+			}
+			Sort(b, kept)
+			for _, rec := range kept {
+				want = append(want, rec["id"].(string))
+			}
+			s, err := b.SQL(SQLite, 1)
+			require.NoError(t, err)
+			kw, kargs, err := b.KeysetSQL(SQLite, c2, 1)
+			require.NoError(t, err)
+			require.Equal(t, strings.Count(kw, "?"), len(kargs))
+			got, _ := queryIDs(t, db, selectSQL(s, "t.id", []string{kw}, false), kargs, 1)
+			require.Equal(t, want, got, "after %v: %s %v", c, kw, kargs)
+		}
+	}
+}
+
+// cursorRecord is a record whose order values are c's.
+func cursorRecord(b *Bound, c Cursor) Map {
+	m := Map{}
+	for i, term := range b.Order() {
+		m[term.Field] = c[i]
+	}
+	return m
 }

@@ -1,7 +1,5 @@
 package filter
 
-import "time"
-
 // Op is a filter operator.
 type Op string
 
@@ -87,8 +85,11 @@ const (
 	// String values compare as strings; like/not like match ASCII
 	// case-insensitively.
 	String Type = iota
-	// Time values are RFC 3339 (nano) in queries and compare as instants. In
-	// SQL a Time column holds int64 Unix nanoseconds (UTC).
+	// Time values are RFC 3339 times in queries (strictly, years 0000 to
+	// 9999; see the package documentation) and compare as instants. In SQL a
+	// Time column holds int64 Unix nanoseconds (UTC), so the years 1678 to
+	// 2262; a comparison with a time outside them is folded to what it gives
+	// for every such value.
 	Time
 	// Number values parse as float64 and compare numerically.
 	Number
@@ -173,7 +174,3 @@ const (
 	// MaxInValues is the largest number of values in an in/not in set.
 	MaxInValues = 1000
 )
-
-// timeLayout is the layout of Time values in queries: RFC 3339, with or
-// without fractional seconds.
-const timeLayout = time.RFC3339Nano

@@ -4,14 +4,20 @@ import (
 	"cmp"
 	"encoding/json"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/seed-e6251c81/synqly/internal/timefmt"
 )
 
-// scalar is one comparable value of a field: s for String, n for Time (Unix
-// nanoseconds, UTC) and Bool (0 or 1), f for Number. A struct rather than an
-// interface so that matching allocates nothing.
+// scalar is one comparable value of a field: s for String; n for Bool (0 or
+// 1); f for Number. For Time, n is the Unix second and f the nanosecond
+// within it (an integer from 0 to 999,999,999, exact in a float64), so that
+// every time compares, not only those that fit in int64 nanoseconds, and the
+// struct stays this small: sorting copies it on every comparison. A struct
+// rather than an interface so that matching allocates nothing.
 type scalar struct {
 	s string
 	n int64
@@ -26,9 +32,11 @@ func compareScalars(t Type, a, b scalar) int {
 		return strings.Compare(a.s, b.s)
 	case Number:
 		return cmp.Compare(a.f, b.f)
-	default:
-		return cmp.Compare(a.n, b.n)
 	}
+	if c := cmp.Compare(a.n, b.n); c != 0 || t != Time {
+		return c
+	}
+	return cmp.Compare(a.f, b.f)
 }
 
 // zeroScalar is the value an absent (NULL) value sorts as: the SQL
@@ -36,7 +44,7 @@ func compareScalars(t Type, a, b scalar) int {
 func zeroScalar(t Type) scalar {
 	switch t {
 	case Time:
-		return scalar{n: -1}
+		return nanosScalar(-1)
 	case Number:
 		return scalar{f: -1}
 	}
@@ -54,20 +62,107 @@ func zeroSQL(t Type) string {
 	return "''"
 }
 
-// The instants a Time value can hold: int64 Unix nanoseconds.
+// The first and last instants a Time column holds: int64 Unix nanoseconds,
+// from 1677-09-21T00:12:43.145224192Z to 2262-04-11T23:47:16.854775807Z.
 var (
-	minTime = time.Unix(0, math.MinInt64).UTC()
-	maxTime = time.Unix(0, math.MaxInt64).UTC()
+	minNanos = nanosScalar(math.MinInt64)
+	maxNanos = nanosScalar(math.MaxInt64)
 )
 
-// parseTime parses an RFC 3339 time (with or without fractional seconds)
-// that fits in int64 Unix nanoseconds.
-func parseTime(s string) (int64, bool) {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil || t.Before(minTime) || t.After(maxTime) {
-		return 0, false
+// nanosScalar is the Time value of n Unix nanoseconds.
+func nanosScalar(n int64) scalar {
+	sec, ns := n/1e9, n%1e9
+	if ns < 0 {
+		sec, ns = sec-1, ns+1e9
 	}
-	return t.UnixNano(), true
+	return timeAt(sec, ns)
+}
+
+// timeAt is the Time value of the Unix second sec and the nanosecond ns
+// within it.
+func timeAt[N int | int64](sec int64, ns N) scalar { return scalar{n: sec, f: float64(ns)} }
+
+// nsec is the nanosecond within the second of the Time value v.
+func nsec(v scalar) int64 { return int64(v.f) }
+
+// sqlRange compares the Time value v with the instants a Time column holds:
+// -1 before the first, +1 after the last, 0 within.
+func sqlRange(v scalar) int {
+	switch {
+	case compareScalars(Time, v, minNanos) < 0:
+		return -1
+	case compareScalars(Time, v, maxNanos) > 0:
+		return 1
+	}
+	return 0
+}
+
+// nanos returns the Time value v, which sqlRange places within, as Unix
+// nanoseconds. (The product may wrap around for the first second of the
+// range; the sum is exact, since the result fits.)
+func nanos(v scalar) int64 { return v.n*1e9 + nsec(v) }
+
+// maxUnixSec is the largest Unix second of a time.Time. t.Unix() wraps
+// around, to above it, for the times before about 292 billion years ago.
+const maxUnixSec = math.MaxInt64 - 62135596800 // 62135596800: from year 1 to 1970
+
+// timeScalar is the Time value of t. It reports false only for the times
+// whose Unix second overflows int64.
+func timeScalar(t time.Time) (scalar, bool) {
+	sec := t.Unix()
+	if sec > maxUnixSec {
+		return scalar{}, false
+	}
+	return timeAt(sec, t.Nanosecond()), true
+}
+
+// timeOf is the time of the Time value v, in UTC.
+func timeOf(v scalar) time.Time { return time.Unix(v.n, nsec(v)).UTC() }
+
+// parseTime parses a time as timefmt.Parse does: RFC 3339, strictly, years
+// 0000 to 9999. The error is timefmt's.
+func parseTime(s string) (scalar, error) {
+	t, err := timefmt.Parse(s)
+	if err != nil {
+		return scalar{}, err
+	}
+	v, _ := timeScalar(t) // years 0000 to 9999 always fit
+	return v, nil
+}
+
+// maxNanosDigits bounds the decimal nanoseconds of a cursor's time: int64
+// seconds and nine digits.
+const maxNanosDigits = 30
+
+// bigNanos writes the Time value v as a decimal count of Unix nanoseconds,
+// which may exceed int64.
+func bigNanos(v scalar) string {
+	var n big.Int
+	n.Mul(big.NewInt(v.n), big.NewInt(1e9))
+	n.Add(&n, big.NewInt(nsec(v)))
+	return n.String()
+}
+
+// parseBigNanos reads what bigNanos writes: a decimal integer count of Unix
+// nanoseconds whose seconds fit in int64.
+func parseBigNanos(s string) (scalar, bool) {
+	if len(s) > maxNanosDigits {
+		return scalar{}, false
+	}
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && !(i == 0 && c == '-') {
+			return scalar{}, false
+		}
+	}
+	var n, sec, ns big.Int
+	if _, ok := n.SetString(s, 10); !ok {
+		return scalar{}, false
+	}
+	sec.DivMod(&n, big.NewInt(1e9), &ns) // Euclidean: 0 <= ns < 1e9
+	if !sec.IsInt64() {
+		return scalar{}, false
+	}
+	return timeAt(sec.Int64(), ns.Int64()), true
 }
 
 // parseNumber parses a finite float64.
@@ -90,28 +185,30 @@ func parseBool(s string) (int64, bool) {
 	return 0, false
 }
 
-// parseValue parses the query text s as a value of type t.
-func parseValue(t Type, s string) (scalar, bool) {
+// parseValue parses the query text s as a value of type t. For a time that
+// does not parse, err is timefmt's error, which says why.
+func parseValue(t Type, s string) (v scalar, ok bool, err error) {
 	switch t {
 	case Time:
-		n, ok := parseTime(s)
-		return scalar{n: n}, ok
+		v, err := parseTime(s)
+		return v, err == nil, err
 	case Number:
 		f, ok := parseNumber(s)
-		return scalar{f: f}, ok
+		return scalar{f: f}, ok, nil
 	case Bool:
 		n, ok := parseBool(s)
-		return scalar{n: n}, ok
+		return scalar{n: n}, ok, nil
 	}
-	return scalar{s: s}, true
+	return scalar{s: s}, true, nil
 }
 
 // toScalar converts a value a Record or a database row holds to a value of
 // type t. It accepts, by type:
 //
 //   - String: string, []byte;
-//   - Time: time.Time, an RFC 3339 string, any Go integer (Unix
-//     nanoseconds), json.Number;
+//   - Time: time.Time (any), an RFC 3339 string as timefmt.Parse reads it,
+//     any Go integer (Unix nanoseconds), json.Number (an int64 of Unix
+//     nanoseconds);
 //   - Number: any Go integer or float, json.Number, a numeric string;
 //   - Bool: bool, "true"/"false", any Go integer (0 is false).
 //
@@ -128,19 +225,16 @@ func toScalar(t Type, v any) (scalar, bool) {
 	case Time:
 		switch v := v.(type) {
 		case time.Time:
-			if v.Before(minTime) || v.After(maxTime) {
-				return scalar{}, false
-			}
-			return scalar{n: v.UnixNano()}, true
+			return timeScalar(v)
 		case string:
-			n, ok := parseTime(v)
-			return scalar{n: n}, ok
+			s, err := parseTime(v)
+			return s, err == nil
 		case json.Number:
 			n, err := v.Int64()
-			return scalar{n: n}, err == nil
+			return nanosScalar(n), err == nil
 		}
 		n, ok := toInt(v)
-		return scalar{n: n}, ok
+		return nanosScalar(n), ok
 	case Number:
 		switch v := v.(type) {
 		case float64:
@@ -213,12 +307,16 @@ func toInt(v any) (int64, bool) {
 	return 0, false
 }
 
-// scalarAny returns the cursor form of a value of type t: string, int64
-// (Time), float64 (Number) or bool.
+// scalarAny returns the cursor form of a value of type t: string, float64
+// (Number), bool, or for Time an int64 of Unix nanoseconds, or a time.Time in
+// UTC for a time outside the int64 range.
 func scalarAny(t Type, v scalar) any {
 	switch t {
 	case Time:
-		return v.n
+		if sqlRange(v) != 0 {
+			return timeOf(v)
+		}
+		return nanos(v)
 	case Number:
 		return v.f
 	case Bool:

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 )
 
@@ -63,9 +64,13 @@ func ValidateURL(field, s string) error {
 	return nil
 }
 
-// RequireRef checks that a required credential reference is present.
-func RequireRef(field string, present bool) error {
-	if !present {
+// RequireRef checks that a required credential field names a credential: a
+// stored one by id, or one given inline. A nil Ref, the zero Ref, a
+// reference without an id and an inline Ref holding nothing name none; the
+// error says a credential is required (rather than that credential "" does
+// not exist).
+func RequireRef(field string, ref *credential.Ref) error {
+	if ref == nil || !(ref.IsInline() || strings.TrimSpace(ref.ID) != "") {
 		return errs.Invalid(field, "%s is required: give a credential inline or reference one by id", field)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/jsonfields"
 )
 
 // MaxDepth is how deeply values may nest (objects in objects, arrays in
@@ -38,10 +39,12 @@ const MaxDepth = 64
 // types with their own MarshalJSON are walked by their Go fields, not by the
 // JSON they write.
 //
-// A struct field tagged `textcheck:"inline"` is walked as if its fields were
-// the parent's (for values whose JSON form flattens them, such as a provider
-// configuration's settings). Fields tagged `json:"-"` and unexported fields
-// are skipped.
+// Struct members are those encoding/json writes, under the names it writes
+// them (internal/jsonfields): tag names, Go names, promoted fields of
+// embedded structs; fields tagged `json:"-"` and unexported fields are
+// skipped. A struct field tagged `textcheck:"inline"` is walked as if its
+// fields were the parent's (for values whose JSON form flattens them, such
+// as a provider configuration's settings).
 func Check(field string, v any) error {
 	if v == nil {
 		return nil
@@ -72,6 +75,9 @@ func join(field, sub string) string {
 }
 
 func tooDeep(field string) error {
+	if len(field) > 96 { // the path of a deep value is long: name where it starts
+		field = clip(field[:96]) + "…"
+	}
 	return errs.Invalid(field, "%s is nested too deeply: at most %d levels of objects and arrays are accepted", name(field), MaxDepth)
 }
 
@@ -133,24 +139,15 @@ func walk(field string, v reflect.Value, depth int) error {
 
 func walkStruct(field string, v reflect.Value, depth int) error {
 	t := v.Type()
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if !sf.IsExported() && !sf.Anonymous {
-			continue
+	// The members encoding/json writes, by the names it writes them under.
+	for _, f := range jsonfields.Of(t) {
+		fv, err := v.FieldByIndexErr(f.Index)
+		if err != nil {
+			continue // behind a nil embedded pointer: nothing is written
 		}
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		jn, _, _ := strings.Cut(tag, ",")
-		fv := v.Field(i)
-		inline := sf.Tag.Get("textcheck") == "inline" || (sf.Anonymous && jn == "")
-		sub := field
-		if !inline {
-			if jn == "" {
-				jn = strings.ToLower(sf.Name)
-			}
-			sub = join(field, jn)
+		sub := join(field, f.Name)
+		if t.FieldByIndex(f.Index).Tag.Get("textcheck") == "inline" {
+			sub = field
 		}
 		if err := walk(sub, fv, depth+1); err != nil {
 			return err

@@ -39,7 +39,7 @@ func TestCheck(t *testing.T) {
 		{"name", outer{Name: bad}, "req.name"},
 		{"label", outer{Labels: []string{"ok", bad}}, "req.labels[1]"},
 		{"skipped", outer{Skip: bad, hidden: bad, Bytes: []byte(bad)}, ""},
-		{"untagged", outer{Plain: bad}, "req.plain"},
+		{"untagged", outer{Plain: bad}, "req.Plain"},
 		{"inline", outer{Conf: &inner{URL: bad}}, "req.url"},
 		{"pointer", outer{Ptr: &inner{URL: bad}}, "req.ptr.url"},
 		{"map value", outer{Ptr: &inner{Fields: map[string]any{"b": "ok", "a": []any{bad}}}}, "req.ptr.custom_fields.a[0]"},

@@ -1,8 +1,6 @@
 package pagerduty
 
 import (
-	"strings"
-
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
@@ -28,18 +26,10 @@ type Config struct {
 // credential (a stored one by id, or one inline); an absent one is an
 // errs.InvalidInput error on "credential" saying it is required.
 func (c *Config) Validate() error {
-	if err := providers.RequireRef("credential", hasCredential(c.Credential)); err != nil {
+	if err := providers.RequireRef("credential", c.Credential); err != nil {
 		return err
 	}
 	return c.validateSettings()
-}
-
-// hasCredential reports whether ref names a credential: a stored one by
-// id, or one given inline. A nil Ref, the zero Ref, a reference without an
-// id and an inline Ref holding nothing name none, and would otherwise be
-// looked up as credential "".
-func hasCredential(ref *credential.Ref) bool {
-	return ref != nil && (ref.IsInline() || strings.TrimSpace(ref.ID) != "")
 }
 
 // validateSettings checks everything but the credential reference (New
