@@ -7,9 +7,11 @@ import (
 	"errors"
 	"iter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/strictjson"
 	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/store"
 )
@@ -125,7 +127,12 @@ func (r *UpdateCredentialRequest) UnmarshalJSON(b []byte) error {
 
 // decodeWithConfig decodes the JSON object b into dst, except its "config"
 // member, which it decodes as a credential configuration (nil if absent).
+// Decoding is strict (internal/strictjson): exact member names, strict
+// times, no invalid UTF-8.
 func decodeWithConfig(b []byte, dst any) (credential.Config, error) {
+	if !utf8.Valid(b) {
+		return nil, errs.Invalid("", "malformed request: not valid UTF-8")
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
 		return nil, errs.Invalid("", "malformed request: want a JSON object")
@@ -136,22 +143,13 @@ func decodeWithConfig(b []byte, dst any) (credential.Config, error) {
 	if err != nil {
 		return nil, errs.Invalid("", "malformed request")
 	}
-	if err := strictDecode(rest, dst); err != nil {
+	if err := strictjson.Decode("", rest, dst); err != nil {
 		return nil, err
 	}
 	if !ok || string(raw) == "null" {
 		return nil, nil
 	}
 	return credential.UnmarshalConfig(raw)
-}
-
-func strictDecode(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errs.Invalid("", "malformed request: %s", jsonReason(err))
-	}
-	return nil
 }
 
 // CredentialsService manages credentials. Get it from Client.Credentials

@@ -7,8 +7,10 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/strictjson"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
@@ -66,9 +68,13 @@ func (p ProviderConfig) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads the provider config id from "type" and decodes the
-// other fields into that provider's configuration, refusing unknown fields.
+// other fields into that provider's configuration, strictly: unknown or
+// wrongly-cased members, invalid UTF-8 and loosely written times are refused.
 // An unregistered provider is kept as raw fields (Config nil).
 func (p *ProviderConfig) UnmarshalJSON(b []byte) error {
+	if !utf8.Valid(b) {
+		return errs.Invalid("provider_config", "provider_config is not valid UTF-8")
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(b, &fields); err != nil || fields == nil {
 		return errs.Invalid("provider_config", "provider_config must be a JSON object with a \"type\"")
@@ -86,14 +92,8 @@ func (p *ProviderConfig) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	cfg := prov.NewConfig()
-	dec := json.NewDecoder(bytes.NewReader(rest))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(cfg); err != nil {
-		var e *errs.Error
-		if errors.As(err, &e) {
-			return prefixField("provider_config", e)
-		}
-		return errs.Invalid("provider_config", "provider_config for %s: %s", typ, jsonReason(err))
+	if err := strictjson.Decode("", rest, cfg); err != nil {
+		return prefixField("provider_config", err)
 	}
 	p.Config = cfg
 	return nil

@@ -95,6 +95,10 @@ func decodeConfig(data []byte, path string) (Config, error) {
 // decodeObject decodes a JSON object into its members, without echoing the
 // input in errors.
 func decodeObject(data []byte, path string) (map[string]json.RawMessage, error) {
+	// encoding/json would decode stray bytes as U+FFFD: a different secret.
+	if !utf8.Valid(data) {
+		return nil, errs.Invalid(path, "credential configuration is not valid UTF-8")
+	}
 	if !json.Valid(data) {
 		var v any
 		if se := (*json.SyntaxError)(nil); errors.As(json.Unmarshal(data, &v), &se) {

@@ -1,5 +1,11 @@
 package filter
 
+import (
+	"time"
+
+	"github.com/seed-e6251c81/synqly/internal/timefmt"
+)
+
 // Op is a filter operator.
 type Op string
 
@@ -174,3 +180,25 @@ const (
 	// MaxInValues is the largest number of values in an in/not in set.
 	MaxInValues = 1000
 )
+
+// Pushable bounds the times a provider may push down to a native query
+// language (Jira's JQL, ServiceNow's encoded queries, PagerDuty's since and
+// until): the filter accepts every RFC 3339 time, years 0000 to 9999, but
+// vendors' languages write four-digit years after the drivers widen a
+// bound by up to a day, and refuse the rest.
+var (
+	PushableFrom  = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
+	PushableUntil = time.Date(9998, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// PushableTime returns the time of a condition's value in UTC, and whether
+// a provider may push the condition down (see PushableFrom): a provider
+// leaves any other condition to the in-memory match.
+func PushableTime(c Condition) (time.Time, bool) {
+	t, err := timefmt.Parse(c.Value)
+	if err != nil {
+		return time.Time{}, false
+	}
+	t = t.UTC()
+	return t, !t.Before(PushableFrom) && !t.After(PushableUntil)
+}

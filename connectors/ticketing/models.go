@@ -2,6 +2,8 @@ package ticketing
 
 import (
 	"time"
+
+	"github.com/seed-e6251c81/synqly/internal/strictjson"
 )
 
 // Priority is a ticket's priority.
@@ -92,6 +94,22 @@ type CreateTicketRequest struct {
 	// of the service; at most 255 bytes of text on one line). Jira,
 	// ServiceNow and the mock ignore it: their creates are not retried.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+}
+
+// UnmarshalJSON decodes a request strictly, as every JSON input of the
+// library is decoded: a member must be exactly a field's JSON name,
+// unknown members and invalid UTF-8 are refused, and due_date and
+// completion_date take only the strict RFC 3339 form (YYYY-MM-DDTHH:MM:SS,
+// optional .digits, Z or ±HH:MM), so that a request means the same
+// whichever way it arrives. Errors are errs.InvalidInput naming the field.
+func (r *CreateTicketRequest) UnmarshalJSON(b []byte) error {
+	type plain CreateTicketRequest
+	var p plain
+	if err := strictjson.Decode("", b, &p); err != nil {
+		return err
+	}
+	*r = CreateTicketRequest(p)
+	return nil
 }
 
 // Project is a container of tickets (a Jira project, a ServiceNow assignment

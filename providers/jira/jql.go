@@ -326,11 +326,10 @@ func timeClauses(f pushField, c filter.Condition) []string {
 	if f.kind != kindTime && f.kind != kindDate {
 		return nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, c.Value)
-	if err != nil {
-		return nil
+	t, ok := filter.PushableTime(c)
+	if !ok {
+		return nil // JQL cannot write it: matched in memory
 	}
-	t = t.UTC()
 	lower := func() string {
 		if f.kind == kindDate {
 			return jqlQuote(t.AddDate(0, 0, -1).Format(time.DateOnly))

@@ -150,9 +150,9 @@ func planList(b *filter.Bound, now time.Time) (listPlan, error) {
 		case "description":
 			p.needBody = true
 		case "created_at":
-			t, err := time.Parse(time.RFC3339Nano, c.Value)
-			if err != nil {
-				continue
+			t, ok := filter.PushableTime(c)
+			if !ok {
+				continue // since/until cannot write it: matched in memory
 			}
 			if c.Op == filter.Gt || c.Op == filter.Gte || c.Op == filter.Eq {
 				if lower.IsZero() || t.After(lower) {

@@ -289,11 +289,10 @@ func likeCondition(col, p string) (string, bool) {
 // value, lt and lte with the second at or after it, eq only a whole
 // second.
 func timeCondition(col string, c filter.Condition) (string, bool) {
-	t, err := time.Parse(time.RFC3339Nano, c.Value)
-	if err != nil {
-		return "", false
+	t, ok := filter.PushableTime(c)
+	if !ok {
+		return "", false // the encoded query cannot write it: matched in memory
 	}
-	t = t.UTC()
 	floor := t.Truncate(time.Second)
 	ceil := floor
 	if !floor.Equal(t) {
