@@ -144,7 +144,7 @@ func (s *AccountsService) replace(ctx context.Context, ch *change, id string, ed
 			// Locked first: an integration written concurrently either
 			// committed before (and is checked) or reads the new
 			// environment after this commits (see prepareIntegration).
-			if err := tx.Lock(ctx, store.Accounts, id, store.LockExclusive); err != nil {
+			if _, err := tx.Lock(ctx, store.Accounts, id, store.LockExclusive); err != nil {
 				return err
 			}
 			if err := checkEnvironmentSwitch(ctx, tx, next); err != nil {

@@ -436,7 +436,7 @@ func (s *CredentialsService) replace(ctx context.Context, ch *change, ownerID, i
 			if cfg.Type() != cur.Config.Type {
 				// Locked before its users are checked (see
 				// prepareIntegration, which locks it shared).
-				if err := tx.Lock(ctx, store.Credentials, cur.ID, store.LockExclusive); err != nil {
+				if _, err := tx.Lock(ctx, store.Credentials, cur.ID, store.LockExclusive); err != nil {
 					return err
 				}
 				if err := s.checkUnused(ctx, tx, cur); err != nil {

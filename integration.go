@@ -315,22 +315,18 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 	// concurrent change of the account's environment, of the point's
 	// allow-lists or of a referenced credential's type cannot slip between
 	// the check and the write (those changes lock exclusively first).
-	if in.IntegrationPointID != "" && validID(store.Accounts, in.AccountID) == nil {
-		if err := tx.Lock(ctx, store.Accounts, in.AccountID, store.LockShared); err != nil {
-			return nil, notFoundAs(err, "account", in.AccountID)
-		}
+	// (The environment matters only under an integration point.)
+	var acct *Account
+	if in.IntegrationPointID != "" {
+		acct, _, err = getLocked[Account](ctx, tx, store.Accounts, in.AccountID, store.LockShared)
+	} else {
+		acct, _, err = get[Account](ctx, tx, store.Accounts, in.AccountID)
 	}
-	acct, _, err := get[Account](ctx, tx, store.Accounts, in.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	if in.IntegrationPointID != "" {
-		if validID(store.IntegrationPoints, in.IntegrationPointID) == nil {
-			if err := tx.Lock(ctx, store.IntegrationPoints, in.IntegrationPointID, store.LockShared); err != nil {
-				return nil, prefixField("integration_point_id", notFoundAs(err, "integration point", in.IntegrationPointID))
-			}
-		}
-		p, _, err := get[IntegrationPoint](ctx, tx, store.IntegrationPoints, in.IntegrationPointID)
+		p, _, err := getLocked[IntegrationPoint](ctx, tx, store.IntegrationPoints, in.IntegrationPointID, store.LockShared)
 		if err != nil {
 			return nil, prefixField("integration_point_id", err)
 		}
@@ -365,14 +361,7 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 			used[cred.ID] = true
 			continue
 		}
-		var cred *Credential
-		err := validID(store.Credentials, ref.ID)
-		if err == nil {
-			err = notFoundAs(tx.Lock(ctx, store.Credentials, ref.ID, store.LockShared), "credential", ref.ID)
-		}
-		if err == nil {
-			cred, _, err = get[Credential](ctx, tx, store.Credentials, ref.ID)
-		}
+		cred, _, err := getLocked[Credential](ctx, tx, store.Credentials, ref.ID, store.LockShared)
 		if err == nil && !usableBy(cred, in) {
 			err = errs.New(errs.NotFound, "credential %q not found", ref.ID)
 		}

@@ -121,7 +121,11 @@ func (s *IntegrationPointsService) replace(ctx context.Context, ch *change, id s
 	ch.resourceType, ch.resourceID = "integration_point", id
 	var out *IntegrationPoint
 	err := s.c.mutate(ctx, ch, withPatchRetries(ch, func(tx store.Tx) error {
-		cur, obj, err := get[IntegrationPoint](ctx, tx, store.IntegrationPoints, id)
+		// Locked as it is read: the integrations that use the point are
+		// checked below, and one written concurrently either committed
+		// before (and is checked) or reads the new lists after this commits
+		// (see prepareIntegration).
+		cur, obj, err := getLocked[IntegrationPoint](ctx, tx, store.IntegrationPoints, id, store.LockExclusive)
 		if err != nil {
 			return err
 		}
@@ -131,11 +135,6 @@ func (s *IntegrationPointsService) replace(ctx context.Context, ch *change, id s
 		}
 		next.ID, next.CreatedAt, next.UpdatedAt = cur.ID, cur.CreatedAt, touched(s.c.now(), cur.UpdatedAt)
 		if err := normalizeIntegrationPoint(next); err != nil {
-			return err
-		}
-		// Locked before its users are checked: an integration written
-		// concurrently is either checked here or reads the new lists.
-		if err := tx.Lock(ctx, store.IntegrationPoints, id, store.LockExclusive); err != nil {
 			return err
 		}
 		if err := s.checkUsers(ctx, tx, next); err != nil {

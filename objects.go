@@ -14,13 +14,24 @@ import (
 // get loads and decodes one object. A missing object, or an id no generator
 // makes, is ErrNotFound with a message naming the kind and id.
 func get[T any](ctx context.Context, r store.Reader, kind store.Kind, id string) (*T, *store.Object, error) {
+	return load[T](ctx, kind, id, func() (*store.Object, error) { return r.Get(ctx, kind, id) })
+}
+
+// getLocked is get through store.Tx.Lock: the object is read and held
+// until the transaction ends, so that what the caller checks against it
+// still holds at commit.
+func getLocked[T any](ctx context.Context, tx store.Tx, kind store.Kind, id string, mode store.LockMode) (*T, *store.Object, error) {
+	return load[T](ctx, kind, id, func() (*store.Object, error) { return tx.Lock(ctx, kind, id, mode) })
+}
+
+func load[T any](ctx context.Context, kind store.Kind, id string, fetch func() (*store.Object, error)) (*T, *store.Object, error) {
 	if ctx == nil {
 		return nil, nil, errs.Invalid("ctx", "nil context")
 	}
 	if err := validID(kind, id); err != nil {
 		return nil, nil, err
 	}
-	obj, err := r.Get(ctx, kind, id)
+	obj, err := fetch()
 	if err != nil {
 		if errs.CodeOf(err) == errs.NotFound {
 			return nil, nil, errs.New(errs.NotFound, "%s %q not found", singular(kind), id)
@@ -119,13 +130,4 @@ func withPatchRetries(ch *change, fn func(tx store.Tx) error) func(tx store.Tx) 
 			}
 		}
 	}
-}
-
-// notFoundAs rewrites a store's not-found error in the library's words
-// ("credential \"<id>\" not found"); other errors pass as they are.
-func notFoundAs(err error, noun, id string) error {
-	if errs.CodeOf(err) == errs.NotFound {
-		return errs.New(errs.NotFound, "%s %q not found", noun, id)
-	}
-	return err
 }

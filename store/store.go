@@ -134,9 +134,11 @@ type Tx interface {
 	// (an integration point that integrations use, a credential an
 	// integration references) is errs.Conflict.
 	Delete(ctx context.Context, kind Kind, id string) error
-	// Lock holds the object until the transaction ends, so that what the
-	// transaction concludes from it (and from what it reads after locking
-	// it) still holds when it commits. Under LockShared, other transactions
+	// Lock reads the object and holds it until the transaction ends, so
+	// that what the transaction concludes from it (and from what it reads
+	// after locking it) still holds when it commits. It returns the object
+	// as it is now: the latest committed version, which a Replace may be
+	// based on. Under LockShared, other transactions
 	// may lock the object shared too, but their Replace, Delete and
 	// LockExclusive wait; under LockExclusive, every other Lock, Replace
 	// and Delete of it waits. A missing object is errs.NotFound. An engine
@@ -149,7 +151,7 @@ type Tx interface {
 	// credential's type) locks its object exclusively before checking its
 	// dependents, and a write that depends on those objects (an
 	// integration) locks them shared before reading them.
-	Lock(ctx context.Context, kind Kind, id string, mode LockMode) error
+	Lock(ctx context.Context, kind Kind, id string, mode LockMode) (*Object, error)
 	// DeleteWhere removes every object of kind whose column (a Schema column,
 	// e.g. "account_id" or "scope") equals value, and returns their ids.
 	DeleteWhere(ctx context.Context, kind Kind, column, value string) ([]string, error)

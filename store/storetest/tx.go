@@ -152,12 +152,27 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 func testLock(t *testing.T, s store.Store) {
 	acc := account(t, "acc1", "acme")
 	insert(t, s, acc)
-	err := update(s, func(ctx context.Context, tx store.Tx) error {
-		return tx.Lock(ctx, store.Accounts, "nowhere", store.LockShared)
-	})
+	lock := func(ctx context.Context, tx store.Tx, id string, mode store.LockMode) error {
+		_, err := tx.Lock(ctx, store.Accounts, id, mode)
+		return err
+	}
+	err := update(s, func(ctx context.Context, tx store.Tx) error { return lock(ctx, tx, "nowhere", store.LockShared) })
 	wantCode(t, err, errs.NotFound, "lock a missing object")
-	err = update(s, func(ctx context.Context, tx store.Tx) error { return tx.Lock(ctx, store.Accounts, "acc1", 0) })
+	err = update(s, func(ctx context.Context, tx store.Tx) error { return lock(ctx, tx, "acc1", 0) })
 	wantCode(t, err, errs.InvalidInput, "lock with no mode")
+	// Lock returns the object as it is, ready to be replaced.
+	err = update(s, func(ctx context.Context, tx store.Tx) error {
+		got, err := tx.Lock(ctx, store.Accounts, "acc1", store.LockExclusive)
+		if err != nil {
+			return err
+		}
+		sameObject(t, got, acc)
+		return tx.Replace(ctx, got)
+	})
+	if err != nil {
+		t.Fatalf("replace the locked object: %v", err)
+	}
+	acc = get(t, s, store.Accounts, "acc1")
 
 	version := acc.Version
 	for _, c := range []struct {
@@ -173,16 +188,16 @@ func testLock(t *testing.T, s store.Store) {
 			return err
 		}},
 		{"exclusive lock under a shared lock", store.LockShared, func(ctx context.Context, tx store.Tx) error {
-			return tx.Lock(ctx, store.Accounts, "acc1", store.LockExclusive)
+			return lock(ctx, tx, "acc1", store.LockExclusive)
 		}},
 		{"shared lock under an exclusive lock", store.LockExclusive, func(ctx context.Context, tx store.Tx) error {
-			return tx.Lock(ctx, store.Accounts, "acc1", store.LockShared)
+			return lock(ctx, tx, "acc1", store.LockShared)
 		}},
 	} {
 		locked, release, first := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 		go func() {
 			first <- update(s, func(ctx context.Context, tx store.Tx) error {
-				if err := tx.Lock(ctx, store.Accounts, "acc1", c.held); err != nil {
+				if err := lock(ctx, tx, "acc1", c.held); err != nil {
 					close(locked)
 					return err
 				}

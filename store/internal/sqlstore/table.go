@@ -20,7 +20,7 @@ type table struct {
 	update  string // args: updateArgs
 	get     string // args: id
 	exists  string // args: id
-	// lockShared and lockExclusive lock one row (args: id).
+	// lockShared and lockExclusive read and lock one object (args: id).
 	lockShared, lockExclusive string
 	delete                    string // args: id
 	forEach                   string // args: after id
@@ -85,8 +85,8 @@ func newTable(t *store.Table, d Dialect) *table {
 	p1 := d.Placeholder(1)
 	tb.get = "SELECT " + tb.objCols + from + " WHERE t.id = " + p1
 	tb.exists = "SELECT 1" + from + " WHERE t.id = " + p1
-	tb.lockShared = tb.exists + d.RowLock(false)
-	tb.lockExclusive = tb.exists + d.RowLock(true)
+	tb.lockShared = tb.get + d.RowLock(false)
+	tb.lockExclusive = tb.get + d.RowLock(true)
 	tb.delete = "DELETE FROM " + t.Name + " WHERE id = " + p1
 	tb.forEach = "SELECT " + tb.objCols + from + " WHERE t.id > " + p1 +
 		" ORDER BY t.id LIMIT " + strconv.Itoa(forEachBatch)

@@ -68,6 +68,9 @@ type tx struct {
 	// transaction uses; flushUses writes them to the join table just
 	// before commit, when every object the transaction creates exists.
 	uses map[*table]map[string][]string
+	// inserted holds the objects with Uses inserted in the transaction,
+	// which have no join-table rows to delete yet.
+	inserted map[string]bool
 }
 
 // setUses records the uses of an object written in the transaction.
@@ -112,8 +115,10 @@ func (t *tx) flushBeforeDelete(ctx context.Context, kind store.Kind) error {
 func (t *tx) flushUses(ctx context.Context) error {
 	for tb, byID := range t.uses {
 		for _, id := range slices.Sorted(maps.Keys(byID)) {
-			if _, err := t.stx.ExecContext(ctx, tb.usesDelete, id); err != nil {
-				return t.e.internal(err, "write the uses of "+tb.Noun)
+			if !t.inserted[id] {
+				if _, err := t.stx.ExecContext(ctx, tb.usesDelete, id); err != nil {
+					return t.e.internal(err, "write the uses of "+tb.Noun)
+				}
 			}
 			for _, used := range byID[id] {
 				if _, err := t.stx.ExecContext(ctx, tb.usesInsert, id, used); err != nil {
@@ -131,7 +136,7 @@ func (t *tx) flushUses(ctx context.Context) error {
 			}
 		}
 	}
-	t.uses = nil
+	t.uses, t.inserted = nil, nil
 	return nil
 }
 
@@ -183,6 +188,12 @@ func (t *tx) Insert(ctx context.Context, obj *store.Object) error {
 		return t.e.writeError(err, tb, "insert", obj.ID, name)
 	}
 	t.setUses(tb, obj.ID, uses)
+	if tb.Uses != nil {
+		if t.inserted == nil {
+			t.inserted = map[string]bool{}
+		}
+		t.inserted[obj.ID] = true
+	}
 	obj.Version = 1
 	return nil
 }
@@ -256,14 +267,15 @@ func (t *tx) Delete(ctx context.Context, kind store.Kind, id string) error {
 	return nil
 }
 
-// Lock holds the object until the transaction ends; see store.Tx.
-func (t *tx) Lock(ctx context.Context, kind store.Kind, id string, mode store.LockMode) error {
+// Lock reads the object and holds it until the transaction ends; see
+// store.Tx.
+func (t *tx) Lock(ctx context.Context, kind store.Kind, id string, mode store.LockMode) (*store.Object, error) {
 	if err := t.check(); err != nil {
-		return err
+		return nil, err
 	}
 	tb, err := t.e.table(kind)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q := tb.lockShared
 	switch mode {
@@ -271,17 +283,17 @@ func (t *tx) Lock(ctx context.Context, kind store.Kind, id string, mode store.Lo
 	case store.LockExclusive:
 		q = tb.lockExclusive
 	default:
-		return errs.Invalid("mode", "unknown lock mode %d", int(mode))
+		return nil, errs.Invalid("mode", "unknown lock mode %d", int(mode))
 	}
-	var one int
-	err = t.stx.QueryRowContext(ctx, q, id).Scan(&one)
+	var row objRow
+	err = t.stx.QueryRowContext(ctx, q, id).Scan(row.dest(tb, make([]any, 0, 6))...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return notFound(tb, id)
+		return nil, notFound(tb, id)
 	case err != nil:
-		return t.e.internal(err, "lock "+tb.Noun)
+		return nil, t.e.internal(err, "lock "+tb.Noun)
 	}
-	return nil
+	return row.object(kind), nil
 }
 
 // DeleteWhere removes every object of kind whose column equals value, and
