@@ -72,3 +72,26 @@ func BenchmarkTicketingCreateMock(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIntegrationsPatchDelete creates a mock integration, patches it
+// and deletes it: the write paths of the soak benchmark, one at a time.
+func BenchmarkIntegrationsPatchDelete(b *testing.B) {
+	ctx := context.Background()
+	c, _ := newClient(b)
+	acct := mustAccount(b, c, "Bench Acme")
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "mock-" + strconv.Itoa(i), ProviderConfig: mockConfig()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Integrations.Patch(ctx, acct.ID, res.Integration.ID, []synqly.PatchOperation{{Op: "replace", Path: "/fullname", Value: "patched"}}); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Integrations.Delete(ctx, acct.ID, res.Integration.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -182,15 +182,9 @@ func (s *IntegrationsService) Delete(ctx context.Context, accountID, id string) 
 		if _, _, err := getIntegration(ctx, tx, accountID, id); err != nil {
 			return err
 		}
-		// The integration first: it references its managed credentials.
-		if err := tx.Delete(ctx, store.Integrations, id); err != nil {
-			return err
-		}
-		if _, err := tx.DeleteWhere(ctx, store.Credentials, "scope", id); err != nil {
-			return err
-		}
-		_, err := tx.DeleteWhere(ctx, store.ProviderState, "scope", id)
-		return err
+		// The store's foreign keys delete the credentials the integration
+		// owns and its provider state with it (ON DELETE CASCADE).
+		return tx.Delete(ctx, store.Integrations, id)
 	})
 }
 

@@ -170,8 +170,10 @@ func step(ctx context.Context, c *synqly.Client, m *model, rng *rand.Rand, acct 
 		m.mu.Unlock()
 		return "create", nil
 	case p < 50:
-		// Concurrent patches of one integration may conflict (the version
-		// precondition): the loser retries.
+		// Concurrent patches of one integration are applied one after the
+		// other (a patch that lost the race is applied again to the new
+		// version); a conflict would only come from a name taken meanwhile,
+		// and is retried.
 		id, ok := m.pick(rng, acct, false)
 		if !ok {
 			return "patch-none", nil

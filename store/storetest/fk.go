@@ -180,6 +180,26 @@ func testUses(t *testing.T, s store.Store) {
 	// A credential created later in the same transaction may be referenced.
 	insert(t, s, usingIntegration(t, "i3", "acc1", "c", "c3"), credential(t, "c3", "acc1", "three", nil))
 	wantCode(t, del("c3"), errs.Conflict, "delete a credential referenced by an integration of the same transaction")
+	// Rewriting an integration without changing what it references keeps
+	// the reference, whether the transaction read it first or not.
+	for _, read := range []bool{true, false} {
+		err := update(s, func(ctx context.Context, tx store.Tx) error {
+			cur := get(t, s, store.Integrations, "i3")
+			if read {
+				var err error
+				if cur, err = tx.Get(ctx, store.Integrations, "i3"); err != nil {
+					return err
+				}
+			}
+			next := usingIntegration(t, "i3", "acc1", "c-renamed", "c3")
+			next.Version = cur.Version
+			return tx.Replace(ctx, next)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, del("c3"), errs.Conflict, "delete a credential still referenced after a rewrite")
+	}
 
 	// Changing the reference frees the old credential and protects the new one.
 	next := usingIntegration(t, "i1", "acc1", "a", "c2")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"maps"
 	"slices"
 	"sync/atomic"
 
@@ -48,7 +47,7 @@ func (e *Engine) update(ctx context.Context, fn func(tx store.Tx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
-	if err := t.flushUses(ctx); err != nil {
+	if err := t.uses.flush(ctx, t); err != nil {
 		return err
 	}
 	t.done.Store(true)
@@ -64,80 +63,9 @@ type tx struct {
 	e    *Engine
 	stx  *sql.Tx
 	done atomic.Bool
-	// uses holds, per table with Uses, the ids each object written in the
-	// transaction uses; flushUses writes them to the join table just
-	// before commit, when every object the transaction creates exists.
-	uses map[*table]map[string][]string
-	// inserted holds the objects with Uses inserted in the transaction,
-	// which have no join-table rows to delete yet.
-	inserted map[string]bool
-}
-
-// setUses records the uses of an object written in the transaction.
-func (t *tx) setUses(tb *table, id string, uses []string) {
-	if tb.Uses == nil {
-		return
-	}
-	if t.uses == nil {
-		t.uses = map[*table]map[string][]string{}
-	}
-	if t.uses[tb] == nil {
-		t.uses[tb] = map[string][]string{}
-	}
-	t.uses[tb][id] = uses
-}
-
-// dropUses forgets the pending uses of objects deleted in the transaction
-// (the database removes their rows with them).
-func (t *tx) dropUses(tb *table, ids ...string) {
-	for _, id := range ids {
-		delete(t.uses[tb], id)
-	}
-}
-
-// flushBeforeDelete writes the pending uses before objects of kind are
-// deleted, when kind is a used kind: the join table must first stop naming
-// what the transaction's writes no longer use (an integration that replaced
-// its managed credential deletes the old one next).
-func (t *tx) flushBeforeDelete(ctx context.Context, kind store.Kind) error {
-	for tb := range t.uses {
-		if tb.Uses.Kind == kind {
-			return t.flushUses(ctx)
-		}
-	}
-	return nil
-}
-
-// flushUses rewrites the join-table rows of every object written in the
-// transaction. A used object that does not exist (any more) fails the
-// transaction with errs.NotFound: the database's foreign key says so, also
-// when a concurrent transaction deleted it a moment ago.
-func (t *tx) flushUses(ctx context.Context) error {
-	for tb, byID := range t.uses {
-		for _, id := range slices.Sorted(maps.Keys(byID)) {
-			if !t.inserted[id] {
-				if _, err := t.stx.ExecContext(ctx, tb.usesDelete, id); err != nil {
-					return t.e.internal(err, "write the uses of "+tb.Noun)
-				}
-			}
-			for _, used := range byID[id] {
-				if _, err := t.stx.ExecContext(ctx, tb.usesInsert, id, used); err != nil {
-					if t.e.d.Classify(err) == ForeignKey {
-						usedTb, _ := t.e.table(tb.Uses.Kind)
-						noun := string(tb.Uses.Kind)
-						if usedTb != nil {
-							noun = usedTb.Noun
-						}
-						return errs.New(errs.NotFound, "%s %s uses %s %s, which does not exist (it may just have been deleted)",
-							tb.Noun, quote(id), noun, quote(used))
-					}
-					return t.e.internal(err, "write the uses of "+tb.Noun)
-				}
-			}
-		}
-	}
-	t.uses, t.inserted = nil, nil
-	return nil
+	// uses keeps the join-table rows of Table.Uses in step with the
+	// objects the transaction writes (see uses.go).
+	uses usesLog
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -155,7 +83,11 @@ func (t *tx) Get(ctx context.Context, kind store.Kind, id string) (*store.Object
 	if err := t.check(); err != nil {
 		return nil, err
 	}
-	return t.e.get(ctx, t.stx, kind, id)
+	obj, err := t.e.get(ctx, t.stx, kind, id)
+	if err == nil {
+		t.uses.read(t.e.tables[kind], obj)
+	}
+	return obj, err
 }
 
 // List returns one page of objects matching req, in the query's order.
@@ -187,13 +119,7 @@ func (t *tx) Insert(ctx context.Context, obj *store.Object) error {
 	if _, err := t.stx.ExecContext(ctx, tb.insert, args...); err != nil {
 		return t.e.writeError(err, tb, "insert", obj.ID, name)
 	}
-	t.setUses(tb, obj.ID, uses)
-	if tb.Uses != nil {
-		if t.inserted == nil {
-			t.inserted = map[string]bool{}
-		}
-		t.inserted[obj.ID] = true
-	}
+	t.uses.inserted(tb, obj.ID, uses)
 	obj.Version = 1
 	return nil
 }
@@ -235,7 +161,7 @@ func (t *tx) Replace(ctx context.Context, obj *store.Object) error {
 		}
 		return errs.Wrap(errs.Conflict, store.ErrStale, "%s %s was changed concurrently; reload and retry", tb.Noun, quote(obj.ID))
 	}
-	t.setUses(tb, obj.ID, uses)
+	t.uses.replaced(tb, obj.ID, uses)
 	obj.Version++
 	return nil
 }
@@ -249,7 +175,7 @@ func (t *tx) Delete(ctx context.Context, kind store.Kind, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := t.flushBeforeDelete(ctx, kind); err != nil {
+	if err := t.uses.flushBeforeDelete(ctx, t, kind); err != nil {
 		return err
 	}
 	res, err := t.stx.ExecContext(ctx, tb.delete, id)
@@ -263,7 +189,7 @@ func (t *tx) Delete(ctx context.Context, kind store.Kind, id string) error {
 	if n == 0 {
 		return notFound(tb, id)
 	}
-	t.dropUses(tb, id)
+	t.uses.deleted(tb, id)
 	return nil
 }
 
@@ -293,7 +219,9 @@ func (t *tx) Lock(ctx context.Context, kind store.Kind, id string, mode store.Lo
 	case err != nil:
 		return nil, t.e.internal(err, "lock "+tb.Noun)
 	}
-	return row.object(kind), nil
+	obj := row.object(kind)
+	t.uses.read(tb, obj)
+	return obj, nil
 }
 
 // DeleteWhere removes every object of kind whose column equals value, and
@@ -309,7 +237,7 @@ func (t *tx) DeleteWhere(ctx context.Context, kind store.Kind, column, value str
 	if c, ok := tb.Column(column); !ok || c.Type != filter.String {
 		return nil, errs.Invalid("column", "%s have no text column %s", tb.Name, quote(column))
 	}
-	if err := t.flushBeforeDelete(ctx, kind); err != nil {
+	if err := t.uses.flushBeforeDelete(ctx, t, kind); err != nil {
 		return nil, err
 	}
 	// column is one of the schema's names, never the caller's text.
@@ -331,7 +259,7 @@ func (t *tx) DeleteWhere(ctx context.Context, kind store.Kind, column, value str
 		return nil, t.e.deleteError(err, tb, article(tb.Noun)+" to delete")
 	}
 	slices.Sort(ids)
-	t.dropUses(tb, ids...)
+	t.uses.deleted(tb, ids...)
 	return ids, nil
 }
 
