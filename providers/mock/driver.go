@@ -113,8 +113,9 @@ var _ ticketing.Driver = (*driver)(nil)
 // nil), so that a driver built later over the same State sees them. cfg may
 // be nil; it is not validated here (the registry's Open validates it). The
 // driver supports every ticketing operation and is safe for concurrent
-// use. Two drivers writing to one State at the same time may race on its
-// counters: build one driver per State at a time.
+// use, also by several drivers (in several processes) over one State:
+// every change is one State.Update, so ids are never handed out twice and
+// no write is lost.
 func NewDriver(state providers.State, cfg *Config, opts ...Option) ticketing.Driver {
 	if state == nil {
 		state = NewMemoryState()

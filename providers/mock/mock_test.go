@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -528,4 +529,71 @@ func TestStateLayout(t *testing.T) {
 	require.Len(t, mds, 1)
 	assert.Equal(t, "application/json", mds[0].FileType)
 	assert.True(t, slices.ContainsFunc(mds, func(m ticketing.AttachmentMetadata) bool { return *m.FileSize == 2 }))
+}
+
+// TestDriversShareOneState runs two drivers over one State, as two clients
+// of one store do: concurrent creates get distinct ids. (The store-backed
+// State is tested the same way, with two clients, in the root package.)
+func TestDriversShareOneState(t *testing.T) {
+	ctx := context.Background()
+	state := mock.NewMemoryState()
+	drivers := []ticketing.Driver{mock.NewDriver(state, nil), mock.NewDriver(state, nil)}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ids := map[string]bool{}
+	for _, d := range drivers {
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tk, err := d.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "shared"})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if ids[tk.ID] {
+					t.Errorf("id %s handed out twice", tk.ID)
+				}
+				ids[tk.ID] = true
+			}()
+		}
+	}
+	wg.Wait()
+	if len(ids) != 40 {
+		t.Fatalf("%d distinct tickets, want 40", len(ids))
+	}
+}
+
+// TestMemoryStateUpdateIsAtomic: a failing Update leaves the State as it
+// was, writes and deletes alike.
+func TestMemoryStateUpdateIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	s := mock.NewMemoryState()
+	require.NoError(t, s.Put(ctx, "a", []byte(`1`)))
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx providers.StateTx) error {
+		if err := tx.Put(ctx, "a", []byte(`2`)); err != nil {
+			return err
+		}
+		if err := tx.Put(ctx, "b", []byte(`3`)); err != nil {
+			return err
+		}
+		v, err := tx.Get(ctx, "a")
+		if err != nil || string(v) != "2" {
+			t.Errorf("the transaction does not see its own write: %s, %v", v, err)
+		}
+		if err := tx.Delete(ctx, "a"); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	v, err := s.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, "1", string(v))
+	_, err = s.Get(ctx, "b")
+	assert.True(t, errors.Is(err, errs.ErrNotFound))
+	assert.Equal(t, 1, s.Len())
 }
