@@ -271,7 +271,7 @@ func pointer(tokens []string) string {
 	var b strings.Builder
 	for _, t := range tokens {
 		b.WriteByte('/')
-		b.WriteString(escape(clip(t)))
+		b.WriteString(jsonfields.EscapeToken(clip(t)))
 		if b.Len() > maxShown {
 			break
 		}

@@ -149,7 +149,7 @@ func (c *op) checkWritten(v any) error {
 	}
 	field := c.field + ".value"
 	if bad := jsonfields.FindUnknown("", "", c.pathType, v); bad != nil {
-		return errs.Invalid(join(field, bad.Path), "the value for %s does not fit: %s", c.ptr, bad.Message())
+		return errs.Invalid(jsonfields.JoinPath(field, bad.Path), "the value for %s does not fit: %s", c.ptr, bad.Message())
 	}
 	return checkTimes(field, c.pathType, v)
 }

@@ -80,7 +80,7 @@ type Unknown struct {
 // Message says what is wrong, quoting the key (clipped) but no value.
 func (u *Unknown) Message() string {
 	where := "the object"
-	if at, _ := strings.CutSuffix(u.Pointer, "/"+escape(clip(u.Key, 32))); at != "" {
+	if at, _ := strings.CutSuffix(u.Pointer, "/"+EscapeToken(clip(u.Key, 32))); at != "" {
 		where = clip(at, 64)
 	}
 	return where + " has no field " + strconv.Quote(clip(u.Key, 32)) + CaseHint(u.Parent, u.Key)
@@ -103,13 +103,13 @@ func FindUnknown(path, ptr string, t reflect.Type, v any) *Unknown {
 			if s == Struct {
 				f, ok := Exact(st, key)
 				if !ok {
-					return &Unknown{Path: join(path, key), Pointer: ptr + "/" + escape(clip(key, 32)), Parent: st, Key: key}
+					return &Unknown{Path: JoinPath(path, key), Pointer: ptr + "/" + EscapeToken(clip(key, 32)), Parent: st, Key: key}
 				}
 				sub = f.Type
 			} else {
 				sub = st.Elem()
 			}
-			if bad := FindUnknown(join(path, key), ptr+"/"+escape(clip(key, 32)), sub, v[key]); bad != nil {
+			if bad := FindUnknown(JoinPath(path, key), ptr+"/"+EscapeToken(clip(key, 32)), sub, v[key]); bad != nil {
 				return bad
 			}
 		}
@@ -138,8 +138,8 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// join appends a member name to a JSON path.
-func join(path, key string) string {
+// JoinPath appends a member name to a dotted JSON path ("a.b" + "c").
+func JoinPath(path, key string) string {
 	if path == "" {
 		return key
 	}
@@ -149,8 +149,9 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// escape escapes a JSON Pointer token.
-func escape(tok string) string {
+// EscapeToken escapes a JSON Pointer token (RFC 6901: "~" as "~0", "/" as
+// "~1").
+func EscapeToken(tok string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
 }
 
