@@ -176,10 +176,13 @@ const (
 // Store is a persistent object store. Implementations are safe for concurrent
 // use.
 //
-// Errors never carry the database driver's own message, which can quote the
-// values of a statement: an internal failure says what the store was doing
-// and the database's code for what went wrong; the driver's error remains
-// reachable with errors.As.
+// The errors of Get, List and Update never carry the database driver's own
+// message, which can quote the values of a statement: an internal failure
+// says what the store was doing and the database's code for what went wrong
+// (a SQLSTATE, an SQLite result code); the driver's error remains reachable
+// with errors.As. (Opening a store and migrating it report the driver's
+// text, which is about the connection and the schema, never about stored
+// values.)
 type Store interface {
 	Reader
 	// Update runs fn in a read-write transaction. If fn returns an error or
