@@ -147,7 +147,11 @@ func run(ctx context.Context, provider, url, project, db string) error {
 		return err
 	}
 	if len(page.Result) > 0 {
-		res, err := tenant.Integrations.Update(ctx, page.Result[0].ID, synqly.Integration{Name: name, ProviderConfig: cfg})
+		// Update replaces the integration we read (its updated_at is the
+		// precondition), with the configuration of this run.
+		in := *page.Result[0]
+		in.ProviderConfig = cfg
+		res, err := tenant.Integrations.Update(ctx, in.ID, in)
 		if err != nil {
 			return err
 		}
