@@ -4,13 +4,21 @@ import "github.com/seed-e6251c81/synqly/errs"
 
 // Error is the error type every call returns (through its error interface):
 // a Code for errors.Is, a Message that says what was wrong, the offending
-// Field when there is one, and the Cause. See package errs.
+// Field when there is one, the Provider and Operation of a connector call,
+// and the Cause. See package errs.
 type Error = errs.Error
+
+// ProviderError is what a vendor answered (status, its error code and
+// message, its request id, a redacted snippet), behind the Error of a
+// connector call: reach it with errors.As. See package errs.
+type ProviderError = errs.ProviderError
 
 // Sentinel errors. Test for them with errors.Is:
 //
 //	if errors.Is(err, synqly.ErrConflict) { /* the name is taken */ }
-var (
+//
+// They are constants: no importer can reassign them.
+const (
 	// ErrNotFound: no such object, or it belongs to another account.
 	ErrNotFound = errs.ErrNotFound
 	// ErrConflict: a duplicate name, an object still in use, or a
@@ -28,7 +36,7 @@ var (
 	ErrUnsupported = errs.ErrUnsupported
 	// ErrCredentialExpired: the credential's expires time has passed.
 	ErrCredentialExpired = errs.ErrCredentialExpired
-	// ErrProvider: a provider answered with an error.
+	// ErrProvider: a provider answered with an error, or not at all.
 	ErrProvider = errs.ErrProvider
 	// ErrRateLimited: a provider asked to slow down; see Error.RetryAfter.
 	ErrRateLimited = errs.ErrRateLimited
@@ -37,4 +45,10 @@ var (
 	// ErrClosed: the client was closed; every call after Client.Close
 	// returns it, whether the client opened its store or was given one.
 	ErrClosed = errs.ErrClosed
+	// ErrCanceled: the caller's context was canceled (errors.Is(err,
+	// context.Canceled) holds too).
+	ErrCanceled = errs.ErrCanceled
+	// ErrDeadlineExceeded: the caller's context's deadline passed
+	// (errors.Is(err, context.DeadlineExceeded) holds too).
+	ErrDeadlineExceeded = errs.ErrDeadlineExceeded
 )

@@ -121,8 +121,8 @@ func (a *oauthAuth) Authorize(ctx context.Context, r *http.Request) error {
 		if errors.As(err, &re) && re.Response != nil {
 			status = re.Response.StatusCode
 		}
-		if ctx.Err() != nil {
-			return &errs.Error{Code: errs.Provider, Message: "fetching an OAuth token: " + ctx.Err().Error(), Cause: ctx.Err()}
+		if e := errs.FromContext(ctx.Err(), nil, "fetching an OAuth token: gave up"); e != nil {
+			return e
 		}
 		return &errs.Error{Code: errs.Unauthorized, Status: status,
 			Message: "the OAuth token endpoint refused the client credentials (check client_id, client_secret and token_url)"}

@@ -64,6 +64,10 @@ type Options struct {
 	UserAgent string
 	// Vendor names the vendor in error messages (e.g. "jira").
 	Vendor string
+	// ErrorDetail, when set, reads the vendor's own error code and message
+	// from the body of an error answer (for errs.ProviderError); either may
+	// be "". The client redacts and shortens what it returns.
+	ErrorDetail func(status int, body []byte) (code, message string)
 }
 
 // Client calls one vendor's API.
@@ -276,6 +280,7 @@ type (
 // Do sends r, retrying as the Options say, and returns the response of a
 // 2xx status; any other outcome is an *errs.Error.
 func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
+	caller := ctx // whose end is the caller's, not the vendor's slowness
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
@@ -347,7 +352,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		}
 	}
 	if err != nil {
-		return nil, c.transportError(ctx, r, err)
+		return nil, c.transportError(caller, ctx, r, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
@@ -366,7 +371,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 			e.Cause = &redactedError{msg: c.redact(err.Error()), err: err}
 			return nil, e
 		}
-		return nil, c.transportError(ctx, r, err)
+		return nil, c.transportError(caller, ctx, r, err)
 	}
 	if int64(len(data)) > c.opts.MaxResponseBytes {
 		return nil, out.Malformed(fmt.Sprintf("exceeds the %d-byte limit", c.opts.MaxResponseBytes))
@@ -475,16 +480,22 @@ func retryAfter(resp *http.Response) (time.Duration, bool) {
 	return 0, false
 }
 
-// transportError reports a failure to get a response at all. The text of
-// the cause is redacted too, since errs.Error prints it.
-func (c *Client) transportError(ctx context.Context, r Request, err error) error {
+// transportError reports a failure to get a response at all. When the
+// caller's context ended, the error is coded Canceled or DeadlineExceeded
+// (the caller's doing); when only the client's own Timeout ran out, it is a
+// provider error (the vendor's slowness). The text of the cause is
+// redacted too, since errs.Error prints it.
+func (c *Client) transportError(caller, ctx context.Context, r Request, err error) error {
 	msg := c.where(r.Method, r.Path) + ": "
 	var e *errs.Error
 	if errors.As(err, &e) {
 		return e
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return &errs.Error{Code: errs.Provider, Message: msg + "gave up: " + ctxErr.Error(), Cause: ctxErr}
+	if e := errs.FromContext(caller.Err(), nil, "%sgave up", msg); e != nil {
+		return e
+	}
+	if ctx.Err() != nil {
+		return &errs.Error{Code: errs.Provider, Message: fmt.Sprintf("%sno answer within the %v timeout", msg, c.opts.Timeout), Cause: ctx.Err()}
 	}
 	out := &errs.Error{Code: errs.Provider, Message: msg + c.redact(errMessage(err))}
 	if cause := errors.Unwrap(err); cause != nil {
@@ -502,7 +513,8 @@ func errMessage(err error) string {
 	return err.Error()
 }
 
-// statusError maps a vendor's non-2xx status to a typed error.
+// statusError maps a vendor's non-2xx status to a typed error whose cause is
+// the vendor's answer (errs.ProviderError).
 func (c *Client) statusError(r Request, resp *http.Response, body []byte) error {
 	e := &errs.Error{Status: resp.StatusCode}
 	switch s := resp.StatusCode; {
@@ -526,20 +538,43 @@ func (c *Client) statusError(r Request, resp *http.Response, body []byte) error 
 	default:
 		e.Code = errs.Provider
 	}
-	e.Message = fmt.Sprintf("%s: HTTP %d", c.where(r.Method, r.Path), resp.StatusCode)
-	if snip := c.Snippet(body); snip != "" {
-		e.Message += ": " + snip
-	}
+	e.Message = c.where(r.Method, r.Path)
+	e.Cause = c.VendorError(r.Method, r.Path, resp.StatusCode, resp.Header, body)
 	return e
+}
+
+// requestIDHeaders are the headers vendors name their request ids in.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Arequestid", "X-Slack-Req-Id",
+	"X-Transaction-Id", "X-Ms-Request-Id", "Client-Request-Id", "X-Amzn-Requestid", "X-Amz-Request-Id"}
+
+// VendorError describes a vendor's answer as an errs.ProviderError: the
+// status, the vendor's code and message (Options.ErrorDetail), its request
+// id and a snippet of the body, all redacted. Drivers use it for answers
+// that report a failure with a success status (Slack's "ok": false).
+func (c *Client) VendorError(method, path string, status int, h http.Header, body []byte) *errs.ProviderError {
+	pe := &errs.ProviderError{Method: method, Path: c.redactPath(path), Status: status, Body: c.Snippet(body)}
+	for _, name := range requestIDHeaders {
+		if v := h.Get(name); v != "" {
+			pe.RequestID = clipText(c.redact(v), 128)
+			break
+		}
+	}
+	if c.opts.ErrorDetail != nil && len(body) > 0 {
+		code, msg := c.opts.ErrorDetail(status, body)
+		pe.Code, pe.Message = clipText(c.redact(code), 128), c.snippetText(msg)
+	}
+	return pe
 }
 
 // Snippet returns up to 300 bytes of a vendor body for an error message:
 // redacted first, over the whole body (every form of the client's secrets
 // and secret-looking JSON members; see redact), then made printable, its
 // whitespace collapsed, and cut on a character boundary.
-func (c *Client) Snippet(body []byte) string {
+func (c *Client) Snippet(body []byte) string { return c.snippetText(string(body)) }
+
+func (c *Client) snippetText(text string) string {
 	const max = 300
-	s := c.redact(string(body))
+	s := c.redact(text)
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || r == '\uFFFD' {
 			return ' '

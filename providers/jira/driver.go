@@ -79,6 +79,7 @@ func New(cfg *Config, cred credential.Config, opts Options) (*Driver, error) {
 		Logger:           opts.Logger,
 		UserAgent:        "synqly-go (ticketing_jira)",
 		Vendor:           "jira",
+		ErrorDetail:      errorDetail,
 	})
 	if err != nil {
 		return nil, err

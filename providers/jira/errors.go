@@ -3,6 +3,7 @@ package jira
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,27 +17,42 @@ type errorCollection struct {
 	Errors        map[string]string `json:"errors"`
 }
 
-// statusBody matches the redacted body snippet httpx appends to a status
-// error's message.
-var statusBody = regexp.MustCompile(`HTTP \d{3}: (\{.*\})$`)
-
 // jiraErrors returns the error collection of a Jira error response, when
-// the error carries one (httpx keeps a redacted snippet of the body in the
-// message; a snippet cut short does not parse and gives nothing).
+// the error carries one (the redacted body snippet of its
+// errs.ProviderError; a snippet cut short does not parse and gives
+// nothing).
 func jiraErrors(err error) (*errorCollection, *errs.Error) {
 	var e *errs.Error
 	if !errors.As(err, &e) || e.Status == 0 {
 		return nil, nil
 	}
-	m := statusBody.FindStringSubmatch(e.Message)
-	if m == nil {
+	var pe *errs.ProviderError
+	if !errors.As(err, &pe) {
 		return nil, e
 	}
 	var ec errorCollection
-	if json.Unmarshal([]byte(m[1]), &ec) != nil {
+	if json.Unmarshal([]byte(pe.Body), &ec) != nil {
 		return nil, e
 	}
 	return &ec, e
+}
+
+// errorDetail reads Jira's error collection for errs.ProviderError: its
+// first error message, or its field errors.
+func errorDetail(_ int, body []byte) (code, message string) {
+	var ec errorCollection
+	if json.Unmarshal(body, &ec) != nil {
+		return "", ""
+	}
+	if len(ec.ErrorMessages) > 0 {
+		return "", strings.Join(ec.ErrorMessages, "; ")
+	}
+	keys := slices.Sorted(maps.Keys(ec.Errors))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+ec.Errors[k])
+	}
+	return "", strings.Join(parts, "; ")
 }
 
 // modelFields maps Jira field ids to the ticket model's JSON names.

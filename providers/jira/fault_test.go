@@ -126,7 +126,7 @@ func TestTimeout(t *testing.T) {
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.ErrorIs(t, err, errs.ErrProvider)
+	assert.ErrorIs(t, err, errs.ErrDeadlineExceeded, "the caller's deadline is not the vendor's failure")
 	assert.Contains(t, err.Error(), "deadline exceeded")
 
 	// The driver's own deadline (Options.Timeout) applies to calls without

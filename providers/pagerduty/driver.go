@@ -2,8 +2,10 @@ package pagerduty
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
@@ -89,6 +91,7 @@ func New(cfg *Config, token credential.Secret, opts Options) (*Driver, error) {
 		HTTPClient: hc, Logger: opts.Logger, MaxRetries: opts.MaxRetries,
 		RetryWaitMin: opts.RetryWaitMin, RetryWaitMax: opts.RetryWaitMax, Timeout: opts.Timeout,
 		MaxResponseBytes: opts.MaxResponseBytes, Vendor: "pagerduty", UserAgent: "synqly-go pagerduty",
+		ErrorDetail: errorDetail,
 	})
 	if err != nil {
 		return nil, err
@@ -131,4 +134,24 @@ func (d *Driver) Close() error {
 		d.transport.CloseIdleConnections()
 	}
 	return nil
+}
+
+// errorDetail reads PagerDuty's error object for errs.ProviderError:
+// {"error": {"message": "...", "code": 2001, "errors": ["..."]}}.
+func errorDetail(_ int, body []byte) (code, message string) {
+	var e struct {
+		Error struct {
+			Message string          `json:"message"`
+			Code    json.RawMessage `json:"code"`
+			Errors  []string        `json:"errors"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return "", ""
+	}
+	message = e.Error.Message
+	if len(e.Error.Errors) > 0 {
+		message = strings.TrimPrefix(message+": "+strings.Join(e.Error.Errors, "; "), ": ")
+	}
+	return strings.Trim(string(e.Error.Code), `"`), message
 }

@@ -128,8 +128,8 @@ func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	_, err = d.GetTicket(ctx, id) // and the context's deadline wins when it has one
-	if !errors.Is(err, errs.ErrProvider) || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("a call past its context's deadline: want ErrProvider caused by DeadlineExceeded, got %v", err)
+	if !errors.Is(err, errs.ErrDeadlineExceeded) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a call past its context's deadline: want ErrDeadlineExceeded caused by DeadlineExceeded, got %v", err)
 	}
 	if el := time.Since(start); el > 3*time.Second {
 		t.Errorf("the timed-out calls took %s", el)

@@ -129,7 +129,7 @@ func TestDuplicateRefusalWithoutIncident(t *testing.T) {
 		Message: "Open incident with matching dedup key already exists on this service"})
 	_, err := c.CreateTicket(t.Context(), ticketing.CreateTicketRequest{Summary: "refused"})
 	var e *errs.Error
-	if !errors.As(err, &e) || e.Code != errs.InvalidInput || e.Status != http.StatusBadRequest || !strings.Contains(e.Message, "dedup key") {
+	if !errors.As(err, &e) || e.Code != errs.InvalidInput || e.Status != http.StatusBadRequest || !strings.Contains(err.Error(), "dedup key") {
 		t.Fatalf("want the 400 as sent, got %v", err)
 	}
 	if n := srv.Count(http.MethodGet, "/incidents"); n != 1 {

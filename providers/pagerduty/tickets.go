@@ -185,7 +185,11 @@ func createMayExist(ctx context.Context, err error) bool {
 	case errs.Provider:
 		return true
 	case errs.InvalidInput:
-		msg := strings.ToLower(e.Message)
+		var pe *errs.ProviderError
+		if !errors.As(err, &pe) {
+			return false
+		}
+		msg := strings.ToLower(pe.Message + " " + pe.Body)
 		return e.Status == http.StatusBadRequest && strings.Contains(msg, "already exists") &&
 			(strings.Contains(msg, "dedup key") || strings.Contains(msg, "incident key") || strings.Contains(msg, "incident_key"))
 	}

@@ -120,8 +120,8 @@ func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 	start := time.Now()
 	_, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "slow"})
 	cancel()
-	if err == nil || !errors.Is(err, errs.ErrProvider) {
-		t.Errorf("want ErrProvider after the deadline, got %v", err)
+	if err == nil || !errors.Is(err, errs.ErrDeadlineExceeded) {
+		t.Errorf("want ErrDeadlineExceeded after the caller's deadline, got %v", err)
 	}
 	if waited := time.Since(start); waited > 2*time.Second {
 		t.Errorf("the call returned after %v; the deadline was 150ms", waited)
@@ -192,8 +192,12 @@ func TestNotFoundAndErrorBodies(t *testing.T) {
 	if !errors.Is(err, errs.ErrNotFound) || !errors.As(err, &e) || e.Status != 404 {
 		t.Fatalf("want ErrNotFound with status 404, got %v", err)
 	}
-	if want := "No Record found"; !strings.Contains(e.Message, want) {
-		t.Errorf("message %q lacks the vendor's %q", e.Message, want)
+	if want := "No Record found"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q lacks the vendor's %q", err, want)
+	}
+	var pe *errs.ProviderError
+	if !errors.As(err, &pe) || pe.Status != 404 || !strings.Contains(pe.Message, "No Record found") {
+		t.Errorf("the vendor's answer is not reachable as a ProviderError with its message: %#v", pe)
 	}
 	for _, id := range []string{"INC0010001", "../../sys_user", "0123456789ABCDEF0123456789ABCDEF", "x^ORactive=true"} {
 		if _, err := c.GetTicket(t.Context(), id); !errors.Is(err, errs.ErrNotFound) && !errors.Is(err, errs.ErrInvalidInput) {

@@ -2,6 +2,7 @@ package servicenow
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -48,6 +49,7 @@ func open(req providers.OpenRequest, opts httpx.Options) (*driver, error) {
 		opts.Logger = req.Logger
 	}
 	opts.Vendor = "servicenow"
+	opts.ErrorDetail = errorDetail
 	c, err := httpx.New(base, auth, opts)
 	if err != nil {
 		return nil, err
@@ -84,4 +86,23 @@ func authFor(cfg *Config, base string, cred credential.Config, hc *http.Client) 
 		}, hc), nil
 	}
 	return nil, errs.Invalid("credential", "ServiceNow accepts basic, token or o_auth_client credentials, not %s", cred.Type())
+}
+
+// errorDetail reads ServiceNow's error object for errs.ProviderError:
+// {"error": {"message": "...", "detail": "..."}, "status": "failure"}.
+func errorDetail(_ int, body []byte) (code, message string) {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+			Detail  string `json:"detail"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return "", ""
+	}
+	message = e.Error.Message
+	if e.Error.Detail != "" && e.Error.Detail != message {
+		message = strings.TrimPrefix(message+": "+e.Error.Detail, ": ")
+	}
+	return "", message
 }
