@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/store"
 	"github.com/seed-e6251c81/synqly/store/sqlite"
 )
@@ -74,10 +75,10 @@ func TestMultiRowWritesAreAtomic(t *testing.T) {
 	a := mustAccount(t, c, "Acme")
 	for i := range 3 {
 		_, err := c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{Name: "j" + string(rune('0'+i)),
-			ProviderConfig: jiraConfig(inline(&synqly.TokenCredential{Secret: "t"}))})
+			ProviderConfig: jiraConfig(credential.Inline(&credential.TokenCredential{Secret: "t"}))})
 		require.NoError(t, err)
 	}
-	_, err = c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "shared", Config: &synqly.TokenCredential{Secret: "t"}})
+	_, err = c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "shared", Config: &credential.TokenCredential{Secret: "t"}})
 	require.NoError(t, err)
 	before := snapshot(t, c)
 
@@ -88,7 +89,7 @@ func TestMultiRowWritesAreAtomic(t *testing.T) {
 
 	// Integration create with an inline credential: the credential is stored, then the integration fails.
 	fs.failOn = func(op string, k store.Kind) bool { return op == "insert" && k == store.Integrations }
-	_, err = c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{Name: "j9", ProviderConfig: jiraConfig(inline(&synqly.TokenCredential{Secret: "t"}))})
+	_, err = c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{Name: "j9", ProviderConfig: jiraConfig(credential.Inline(&credential.TokenCredential{Secret: "t"}))})
 	require.ErrorIs(t, err, errInjected)
 	require.Equal(t, before, snapshot(t, c))
 

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 )
 
@@ -16,7 +17,7 @@ func TestAuditTrail(t *testing.T) {
 	ctx := synqly.WithActor(context.Background(), "alice@example.com")
 	assert.Equal(t, "unknown", synqly.ActorFrom(context.Background()))
 	a := mustAccount(t, c, "Acme")
-	cr, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &synqly.TokenCredential{Secret: "t0k"}})
+	cr, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &credential.TokenCredential{Secret: "t0k"}})
 	require.NoError(t, err)
 	_, err = c.Credentials.Patch(ctx, a.ID, cr.ID, []synqly.PatchOperation{
 		{Op: "replace", Path: "/config", Value: map[string]any{"type": "token", "secret": "n3w-secret"}},

@@ -18,7 +18,7 @@ func BenchmarkIntegrationsCreate(b *testing.B) {
 	c, _ := newClient(b)
 	acct := mustAccount(b, c, "Bench Acme")
 	cr, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "basic",
-		Config: &synqly.BasicCredential{Username: "u", Secret: "p"}})
+		Config: &credential.BasicCredential{Username: "u", Secret: "p"}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func BenchmarkTicketingCreateMock(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tk, err := c.Ticketing(ctx, res.Integration.ID)
+	tk, err := ticketing.Open(ctx, c, res.Integration.ID)
 	if err != nil {
 		b.Fatal(err)
 	}

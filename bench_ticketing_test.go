@@ -40,7 +40,7 @@ func iterate(b *testing.B, tk *ticketing.Connector, want int) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		for _, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{Limit: 1000}) {
+		for _, err := range tk.AllTickets(ctx, ticketing.QueryTicketsRequest{Limit: 1000}) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -71,7 +71,7 @@ func BenchmarkTicketingIterateMock(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tk, err := c.Ticketing(ctx, res.Integration.ID)
+	tk, err := ticketing.Open(ctx, c, res.Integration.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -93,8 +93,8 @@ func jiraBench(b *testing.B) (*synqly.Client, string, *jirafake.Server, *http.Cl
 	ctx := context.Background()
 	a := mustAccount(b, c, "Acme")
 	res, err := c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{Name: "jira", ProviderConfig: &synqly.ProviderConfig{
-		Type: jira.ProviderID, Config: &jira.Config{URL: f.URL, Credential: ptr(credential.InlineRef(
-			&synqly.BasicCredential{Username: f.Email, Secret: credential.Secret(f.Token)}))}}})
+		Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: f.URL, Credential: credential.Inline(
+			&credential.BasicCredential{Username: f.Email, Secret: credential.Secret(f.Token)})}}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func BenchmarkTicketingCreateJira(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		tk, err := c.Ticketing(ctx, id)
+		tk, err := ticketing.Open(ctx, c, id)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -167,12 +167,12 @@ func BenchmarkTicketingCreateJiraRawHTTP(b *testing.B) {
 func BenchmarkTicketingResolve(b *testing.B) {
 	c, id, _, _ := jiraBench(b)
 	ctx := context.Background()
-	if _, err := c.Ticketing(ctx, id); err != nil {
+	if _, err := ticketing.Open(ctx, c, id); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.Ticketing(ctx, id); err != nil {
+		if _, err := ticketing.Open(ctx, c, id); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -188,7 +188,7 @@ func BenchmarkTicketingIterateJira(b *testing.B) {
 	}); err != nil {
 		b.Fatal(err)
 	}
-	tk, err := c.Ticketing(context.Background(), id)
+	tk, err := ticketing.Open(context.Background(), c, id)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
@@ -31,47 +33,55 @@ func WithConnectorRevalidation(d time.Duration) Option {
 // retries, backoff and size limits on top. Default: a pooled client.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
-// Ticketing returns the ticketing connector of the integration with the
-// given id (of any account; use Client.Account(id).Ticketing to confine the
-// lookup to one account). The integration's provider must be a ticketing
-// provider whose package is imported (see package providers); its
-// credentials are unsealed, an expired one is refused, and the driver is
-// built once and reused by later calls until the integration or one of its
-// credentials changes or is deleted. The connector is safe for concurrent
-// use; each call re-checks (cheaply) that its integration still exists and
-// is unchanged.
-func (c *Client) Ticketing(ctx context.Context, integrationID string) (*ticketing.Connector, error) {
-	return c.ticketing(ctx, "", integrationID)
+// WithProviders makes the client use the providers registered in r instead
+// of providers.Default (the registry providers' init functions fill): for
+// tests, and for programs that keep no global state. Integrations whose
+// provider r lacks can be read and deleted, not used.
+func WithProviders(r *providers.Registry) Option { return func(o *options) { o.registry = r } }
+
+// WithTracerProvider and WithMeterProvider make connectors report their
+// calls (a span per call; call counts and latencies by connector, provider
+// and operation) to tp and mp instead of the OpenTelemetry globals, which
+// are no-ops unless the application sets them.
+func WithTracerProvider(tp trace.TracerProvider) Option { return func(o *options) { o.tracer = tp } }
+
+// WithMeterProvider: see WithTracerProvider.
+func WithMeterProvider(mp metric.MeterProvider) Option { return func(o *options) { o.meter = mp } }
+
+// ResolveDriver implements providers.Source: it returns the built driver of
+// the integration with the given id (of any account), after checking that
+// its provider serves the connector and that its credentials are usable.
+// Applications do not call it: they pass the client to a connector
+// package's Open,
+//
+//	tk, err := ticketing.Open(ctx, client, integrationID)
+//
+// and use Client.Account(id) as the source to confine the lookup to one
+// account. The driver is built once (its credentials unsealed, an expired
+// one refused) and reused until the integration or one of its credentials
+// changes or is deleted.
+func (c *Client) ResolveDriver(ctx context.Context, integrationID string, connector providers.Category) (*providers.Resolved, error) {
+	return c.resolveDriver(ctx, "", integrationID, connector)
 }
 
-// Ticketing returns the ticketing connector of one of the account's
-// integrations; see Client.Ticketing. An integration of another account is
-// ErrNotFound.
-func (a *AccountScope) Ticketing(ctx context.Context, integrationID string) (*ticketing.Connector, error) {
+// ResolveDriver implements providers.Source for one account: an
+// integration of another account is ErrNotFound. See Client.ResolveDriver.
+func (a *AccountScope) ResolveDriver(ctx context.Context, integrationID string, connector providers.Category) (*providers.Resolved, error) {
 	if err := checkScope(a.ID); err != nil {
 		return nil, err
 	}
-	return a.c.ticketing(ctx, a.ID, integrationID)
+	return a.c.resolveDriver(ctx, a.ID, integrationID, connector)
 }
 
-func (c *Client) ticketing(ctx context.Context, accountID, integrationID string) (*ticketing.Connector, error) {
-	resolve := func(ctx context.Context) (ticketing.Driver, error) {
-		d, err := c.drivers.resolve(ctx, c, accountID, integrationID, providers.Ticketing)
-		if err != nil {
-			return nil, err
-		}
-		td, ok := d.(ticketing.Driver)
-		if !ok {
-			return nil, errs.New(errs.Internal, "the driver of integration %s is not a ticketing driver", integrationID)
-		}
-		return td, nil
+func (c *Client) resolveDriver(ctx context.Context, accountID, integrationID string, connector providers.Category) (*providers.Resolved, error) {
+	if c.closed.Load() {
+		return nil, errClosed()
 	}
-	// Fail early: a missing integration, a wrong category, an expired credential.
-	if _, err := resolve(ctx); err != nil {
+	s, err := c.drivers.resolve(ctx, c, accountID, integrationID, connector)
+	if err != nil {
 		return nil, err
 	}
-	snap := c.drivers.snapshot(integrationID)
-	return ticketing.NewResolving(resolve, snap.provider), nil
+	return s.resolved, nil
 }
 
 // driverCache keeps one built driver per integration.
@@ -102,6 +112,7 @@ type driverSnapshot struct {
 	version   int64            // the integration object's version
 	creds     map[string]int64 // credential id -> version
 	expires   time.Time        // earliest credential expiry; zero if none
+	resolved  *providers.Resolved
 }
 
 // invalidate marks every cached driver for revalidation.
@@ -122,7 +133,7 @@ func (dc *driverCache) snapshot(id string) *driverSnapshot {
 
 // resolve returns the driver of an integration, building or rebuilding it
 // when needed.
-func (dc *driverCache) resolve(ctx context.Context, c *Client, accountID, id string, want providers.Category) (any, error) {
+func (dc *driverCache) resolve(ctx context.Context, c *Client, accountID, id string, want providers.Category) (*driverSnapshot, error) {
 	if ctx == nil {
 		return nil, errs.Invalid("ctx", "nil context")
 	}
@@ -163,7 +174,7 @@ func (dc *driverCache) fresh(s *driverSnapshot, gen uint64) bool {
 }
 
 // usable checks scope, category and expiry against a snapshot.
-func (s *driverSnapshot) usable(c *Client, accountID, id string, want providers.Category) (any, error) {
+func (s *driverSnapshot) usable(c *Client, accountID, id string, want providers.Category) (*driverSnapshot, error) {
 	if accountID != "" && s.accountID != accountID {
 		return nil, errs.New(errs.NotFound, "integration %q not found", id)
 	}
@@ -173,7 +184,7 @@ func (s *driverSnapshot) usable(c *Client, accountID, id string, want providers.
 	if !s.expires.IsZero() && !c.now().Before(s.expires) {
 		return nil, errs.New(errs.CredentialExpired, "a credential of integration %s expired at %s", id, s.expires.Format(time.RFC3339))
 	}
-	return s.driver, nil
+	return s, nil
 }
 
 // validate reloads the integration and its credentials; if nothing changed
@@ -183,12 +194,14 @@ func (dc *driverCache) validate(ctx context.Context, c *Client, prev *driverSnap
 	if err != nil {
 		return nil, err
 	}
-	creds := map[string]int64{}
-	refs := in.ProviderConfig.Config
-	var refMap map[string]*credential.Ref
-	if refs != nil {
-		refMap = refs.CredentialRefs()
+	// The provider first: it decodes a configuration read with another
+	// registry than Default, so that its credential references are seen.
+	prov, err := in.ProviderConfig.provider(c.registry)
+	if err != nil {
+		return nil, err
 	}
+	creds := map[string]int64{}
+	refMap := in.ProviderConfig.Config.CredentialRefs()
 	for _, ref := range refMap {
 		if ref.ID == "" {
 			continue
@@ -202,14 +215,10 @@ func (dc *driverCache) validate(ctx context.Context, c *Client, prev *driverSnap
 		}
 		creds[ref.ID] = o.Version
 	}
-	if prev != nil && prev.version == obj.Version && maps.Equal(prev.creds, creds) {
+	if prev != nil && prev.resolved != nil && prev.version == obj.Version && maps.Equal(prev.creds, creds) {
 		s := *prev
 		s.gen, s.checked = gen, time.Now()
 		return &s, nil
-	}
-	prov, err := in.ProviderConfig.provider()
-	if err != nil {
-		return nil, err
 	}
 	if prov.Open == nil {
 		return nil, errs.New(errs.Unsupported, "provider %s has no connector driver in this module yet", prov.ID)
@@ -227,13 +236,15 @@ func (dc *driverCache) validate(ctx context.Context, c *Client, prev *driverSnap
 		}
 		unsealed[field] = cfg
 	}
+	logger := c.log.With("integration_id", id, "provider", prov.ID)
 	d, err := prov.Open(ctx, providers.OpenRequest{
 		IntegrationID: id,
 		Config:        in.ProviderConfig.Config,
 		Credentials:   unsealed,
 		HTTPClient:    c.httpClient,
-		Logger:        c.log.With("integration_id", id, "provider", prov.ID),
+		Logger:        logger,
 		State:         &integrationState{c: c, integrationID: id, accountID: in.AccountID},
+		Clock:         c.now,
 	})
 	if err != nil {
 		return nil, err
@@ -243,7 +254,9 @@ func (dc *driverCache) validate(ctx context.Context, c *Client, prev *driverSnap
 	}
 	c.log.Debug("synqly: built connector driver", "integration_id", id, "provider", prov.ID)
 	return &driverSnapshot{gen: gen, checked: time.Now(), driver: d, accountID: in.AccountID, category: prov.Category, provider: prov.ID,
-		version: obj.Version, creds: creds, expires: expires}, nil
+		version: obj.Version, creds: creds, expires: expires,
+		resolved: &providers.Resolved{Driver: d, Provider: prov, IntegrationID: id, AccountID: in.AccountID,
+			Telemetry: providers.Telemetry{Logger: logger, TracerProvider: c.tracer, MeterProvider: c.meter}}}, nil
 }
 
 func (dc *driverCache) drop(id string, e *driverEntry) {

@@ -39,10 +39,6 @@ type spyDriver struct {
 	closed atomic.Bool
 }
 
-func (d *spyDriver) Capabilities() ticketing.Capabilities {
-	return ticketing.Capabilities{Operations: []ticketing.Operation{ticketing.OpCreateTicket, ticketing.OpGetTicket}}
-}
-
 func (d *spyDriver) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
 	d.mu.Lock()
 	d.n++
@@ -57,67 +53,67 @@ func (d *spyDriver) CreateTicket(ctx context.Context, req ticketing.CreateTicket
 func (d *spyDriver) Close() error { d.closed.Store(true); return nil }
 
 var (
-	spyBuilds  atomic.Int32
-	spyLastMu  sync.Mutex
-	spyLast    *spyDriver
-	registerMu sync.Once
+	spyBuilds atomic.Int32
+	spyLastMu sync.Mutex
+	spyLast   *spyDriver
 )
 
-func registerSpy() {
-	registerMu.Do(func() {
-		providers.Register(providers.Provider{
-			ID: "ticketing_spy", Fullname: "Spy", Category: providers.Ticketing,
-			NewConfig:       func() providers.Config { return new(spyConfig) },
-			CredentialTypes: []credential.Type{credential.TypeToken},
-			Operations:      []string{"create_ticket", "get_ticket"},
-			Open: func(ctx context.Context, req providers.OpenRequest) (any, error) {
-				spyBuilds.Add(1)
-				tok := req.Credentials["credential"].(*credential.TokenCredential)
-				d := &spyDriver{secret: tok.Secret.Reveal(), label: req.Config.(*spyConfig).Label, state: req.State}
-				spyLastMu.Lock()
-				spyLast = d
-				spyLastMu.Unlock()
-				return d, nil
-			},
-		})
-		providers.Register(providers.Provider{
-			ID: "ticketing_nodriver", Fullname: "No driver", Category: providers.Ticketing,
-			NewConfig: func() providers.Config { return new(spyConfig) }, CredentialTypes: []credential.Type{credential.TypeToken},
-		})
-		providers.Register(providers.Provider{
-			ID: "siem_spy", Fullname: "SIEM spy", Category: providers.SIEM,
-			NewConfig: func() providers.Config { return new(spyConfig) }, CredentialTypes: []credential.Type{credential.TypeToken},
-			Open: func(context.Context, providers.OpenRequest) (any, error) { return struct{}{}, nil },
-		})
+// spyRegistry is the registry of the dispatch tests, injected with
+// synqly.WithProviders instead of registering test providers globally.
+var spyRegistry = sync.OnceValue(func() *providers.Registry {
+	reg := providers.NewRegistry()
+	newConfig := func() providers.Config { return new(spyConfig) }
+	ticketing.RegisterIn(reg, ticketing.Registration{
+		ID: "ticketing_spy", Fullname: "Spy", NewConfig: newConfig,
+		CredentialTypes: []credential.Type{credential.TypeToken},
+		Capabilities:    ticketing.Capabilities{Operations: []ticketing.Operation{ticketing.OpCreateTicket, ticketing.OpGetTicket}},
+		Open: func(ctx context.Context, req providers.OpenRequest) (ticketing.Driver, error) {
+			spyBuilds.Add(1)
+			tok := req.Credentials["credential"].(*credential.TokenCredential)
+			d := &spyDriver{secret: tok.Secret.Reveal(), label: req.Config.(*spyConfig).Label, state: req.State}
+			spyLastMu.Lock()
+			spyLast = d
+			spyLastMu.Unlock()
+			return d, nil
+		},
 	})
-}
+	ticketing.RegisterIn(reg, ticketing.Registration{
+		ID: "ticketing_nodriver", Fullname: "No driver", NewConfig: newConfig,
+		CredentialTypes: []credential.Type{credential.TypeToken},
+	})
+	reg.Register(providers.Provider{
+		ID: "siem_spy", Fullname: "SIEM spy", Category: providers.SIEM, NewConfig: newConfig,
+		CredentialTypes: []credential.Type{credential.TypeToken},
+		Open:            func(context.Context, providers.OpenRequest) (any, error) { return struct{}{}, nil },
+	})
+	return reg
+})
 
 func spyIntegration(t *testing.T, c *synqly.Client, acct string, typ string, expires *time.Time) (*synqly.Integration, *synqly.Credential) {
 	t.Helper()
 	ctx := context.Background()
-	cr, err := c.Credentials.Create(ctx, acct, synqly.CreateCredentialRequest{Config: &synqly.TokenCredential{Secret: "spy-secret-1"}, Expires: expires})
+	cr, err := c.Credentials.Create(ctx, acct, synqly.CreateCredentialRequest{Config: &credential.TokenCredential{Secret: "spy-secret-1"}, Expires: expires})
 	require.NoError(t, err)
 	res, err := c.Integrations.Create(ctx, acct, synqly.CreateIntegrationRequest{
-		ProviderConfig: &synqly.ProviderConfig{Type: typ, Config: &spyConfig{Credential: ptr(credential.RefTo(cr.ID, credential.TypeToken))}}})
+		ProviderConfig: &synqly.ProviderConfig{Type: typ, Config: &spyConfig{Credential: credential.RefTo(cr.ID, credential.TypeToken)}}})
 	require.NoError(t, err)
 	return res.Integration, cr
 }
 
 func TestTicketingDispatch(t *testing.T) {
-	registerSpy()
 	now := time.Now().UTC()
 	var clockMu sync.Mutex
 	clock := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
-	c, _ := newClient(t, synqly.WithClock(clock))
+	c, _ := newClient(t, synqly.WithClock(clock), synqly.WithProviders(spyRegistry()))
 	ctx := context.Background()
 	a := mustAccount(t, c, "Acme")
 	b := mustAccount(t, c, "Globex")
-	in, cr := spyIntegration(t, c, a.ID, "ticketing_spy", ptr(now.Add(time.Hour)))
+	in, cr := spyIntegration(t, c, a.ID, "ticketing_spy", new(now.Add(time.Hour)))
 
 	before := spyBuilds.Load()
-	tk, err := c.Ticketing(ctx, in.ID)
+	tk, err := ticketing.Open(ctx, c, in.ID)
 	require.NoError(t, err)
-	tk2, err := c.Account(a.ID).Ticketing(ctx, in.ID)
+	tk2, err := ticketing.Open(ctx, c.Account(a.ID), in.ID)
 	require.NoError(t, err)
 	for _, conn := range []*ticketing.Connector{tk, tk2} {
 		_, err := conn.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "hello"})
@@ -134,7 +130,7 @@ func TestTicketingDispatch(t *testing.T) {
 	require.ErrorIs(t, err, synqly.ErrUnsupported)
 
 	// Another account cannot reach it.
-	_, err = c.Account(b.ID).Ticketing(ctx, in.ID)
+	_, err = ticketing.Open(ctx, c.Account(b.ID), in.ID)
 	require.ErrorIs(t, err, synqly.ErrNotFound)
 
 	// A change to the integration rebuilds the driver; held connectors follow.
@@ -148,7 +144,7 @@ func TestTicketingDispatch(t *testing.T) {
 
 	// A new secret rebuilds it too.
 	_, err = c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: cr.Name, Expires: cr.Expires,
-		Config: &synqly.TokenCredential{Secret: "spy-secret-2"}, UpdatedAt: cr.UpdatedAt})
+		Config: &credential.TokenCredential{Secret: "spy-secret-2"}, UpdatedAt: cr.UpdatedAt})
 	require.NoError(t, err)
 	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "after rotation"})
 	require.NoError(t, err)
@@ -167,7 +163,7 @@ func TestTicketingDispatch(t *testing.T) {
 	clockMu.Unlock()
 	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "late"})
 	require.ErrorIs(t, err, synqly.ErrCredentialExpired)
-	_, err = c.Ticketing(ctx, in.ID)
+	_, err = ticketing.Open(ctx, c, in.ID)
 	require.ErrorIs(t, err, synqly.ErrCredentialExpired)
 	clockMu.Lock()
 	now = now.Add(-2 * time.Hour)
@@ -177,30 +173,28 @@ func TestTicketingDispatch(t *testing.T) {
 	require.NoError(t, c.Integrations.Delete(ctx, a.ID, in.ID))
 	_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "gone"})
 	require.ErrorIs(t, err, synqly.ErrNotFound)
-	_, err = c.Ticketing(ctx, in.ID)
+	_, err = ticketing.Open(ctx, c, in.ID)
 	require.ErrorIs(t, err, synqly.ErrNotFound)
 }
 
 func TestTicketingRefusals(t *testing.T) {
-	registerSpy()
-	c, _ := newClient(t)
+	c, _ := newClient(t, synqly.WithProviders(spyRegistry()))
 	ctx := context.Background()
 	a := mustAccount(t, c, "Acme")
 	siem, _ := spyIntegration(t, c, a.ID, "siem_spy", nil)
-	_, err := c.Ticketing(ctx, siem.ID)
+	_, err := ticketing.Open(ctx, c, siem.ID)
 	require.ErrorIs(t, err, synqly.ErrInvalidInput)
 	nod, _ := spyIntegration(t, c, a.ID, "ticketing_nodriver", nil)
-	_, err = c.Ticketing(ctx, nod.ID)
+	_, err = ticketing.Open(ctx, c, nod.ID)
 	require.ErrorIs(t, err, synqly.ErrUnsupported)
-	_, err = c.Ticketing(ctx, "no-such-integration")
+	_, err = ticketing.Open(ctx, c, "no-such-integration")
 	require.ErrorIs(t, err, synqly.ErrNotFound)
-	_, err = c.Account("'; drop").Ticketing(ctx, nod.ID)
+	_, err = ticketing.Open(ctx, c.Account("'; drop"), nod.ID)
 	require.ErrorIs(t, err, synqly.ErrNotFound)
 }
 
 func TestTicketingConcurrent(t *testing.T) {
-	registerSpy()
-	c, _ := newClient(t)
+	c, _ := newClient(t, synqly.WithProviders(spyRegistry()))
 	ctx := context.Background()
 	a := mustAccount(t, c, "Acme")
 	in, _ := spyIntegration(t, c, a.ID, "ticketing_spy", nil)
@@ -209,7 +203,7 @@ func TestTicketingConcurrent(t *testing.T) {
 	for g := range 16 {
 		wg.Go(func() {
 			for i := range 10 {
-				tk, err := c.Account(a.ID).Ticketing(ctx, in.ID)
+				tk, err := ticketing.Open(ctx, c.Account(a.ID), in.ID)
 				if err == nil {
 					_, err = tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: fmt.Sprintf("g%d-%d", g, i)})
 				}
@@ -234,14 +228,13 @@ func TestTicketingConcurrent(t *testing.T) {
 // through one reaches the other's cached driver within the revalidation
 // bound.
 func TestTicketingSeesOtherClients(t *testing.T) {
-	registerSpy()
 	ctx := context.Background()
-	a, where := newClient(t)
-	b := reopen(t, where, synqly.WithConnectorRevalidation(0))
+	a, where := newClient(t, synqly.WithProviders(spyRegistry()))
+	b := reopen(t, where, synqly.WithConnectorRevalidation(0), synqly.WithProviders(spyRegistry()))
 	acct := mustAccount(t, a, "Acme")
 	in, _ := spyIntegration(t, a, acct.ID, "ticketing_spy", nil)
 
-	tk, err := b.Ticketing(ctx, in.ID)
+	tk, err := ticketing.Open(ctx, b, in.ID)
 	require.NoError(t, err)
 	got, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "x"})
 	require.NoError(t, err)

@@ -37,21 +37,6 @@ const (
 	Unmanaged ManagedType = "Unmanaged"
 )
 
-// Credential configuration variants, re-exported from package credential
-// under the seed's names. Their secret fields have type credential.Secret,
-// which never prints.
-type (
-	CredentialConfig         = credential.Config
-	AWSCredential            = credential.AWSCredential
-	AWSRoleCredential        = credential.AWSRoleCredential
-	TokenCredential          = credential.TokenCredential
-	BasicCredential          = credential.BasicCredential
-	SecretCredential         = credential.SecretCredential
-	OAuthClientCredential    = credential.OAuthClientCredential
-	TLSCertificateCredential = credential.TLSCertificateCredential
-	CredentialConfigNoSecret = credential.NoSecret
-)
-
 // Credential is the no-secret view of a stored credential: every Get, List,
 // Lookup, Create, Update and Patch returns this, never the secret.
 type Credential struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 )
 
@@ -16,7 +17,7 @@ func TestCredentialRequestJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"name":"hec","owner_type":"account","config":{"type":"token","secret":"s3"}}`), &req))
 	assert.Equal(t, "hec", req.Name)
 	assert.Equal(t, synqly.OwnerAccount, req.OwnerType)
-	tok, ok := req.Config.(*synqly.TokenCredential)
+	tok, ok := req.Config.(*credential.TokenCredential)
 	require.True(t, ok)
 	assert.Equal(t, "s3", tok.Secret.Reveal())
 

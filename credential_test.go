@@ -24,7 +24,7 @@ func TestCredentialLifecycle(t *testing.T) {
 	b := mustAccount(t, c, "Globex")
 
 	cr, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Fullname: "Splunk HEC",
-		Config: &synqly.TokenCredential{Secret: "tok-1"}})
+		Config: &credential.TokenCredential{Secret: "tok-1"}})
 	require.NoError(t, err)
 	assert.Equal(t, "splunk-hec", cr.Name)
 	assert.Equal(t, synqly.OwnerAccount, cr.OwnerType)
@@ -36,11 +36,11 @@ func TestCredentialLifecycle(t *testing.T) {
 		cr.CreatedAt.Format(time.RFC3339Nano), cr.UpdatedAt.Format(time.RFC3339Nano)), string(raw))
 
 	// Same name: conflict within the owner, fine under another owner.
-	_, err = c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "Splunk-HEC", Config: &synqly.TokenCredential{Secret: "x"}})
+	_, err = c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "Splunk-HEC", Config: &credential.TokenCredential{Secret: "x"}})
 	requireCode(t, err, errs.InvalidInput) // uppercase is not a valid name
-	_, err = c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Fullname: "SPLUNK hec", Config: &synqly.TokenCredential{Secret: "x"}})
+	_, err = c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Fullname: "SPLUNK hec", Config: &credential.TokenCredential{Secret: "x"}})
 	requireCode(t, err, errs.Conflict)
-	_, err = c.Credentials.Create(ctx, b.ID, synqly.CreateCredentialRequest{Fullname: "Splunk HEC", Config: &synqly.TokenCredential{Secret: "x"}})
+	_, err = c.Credentials.Create(ctx, b.ID, synqly.CreateCredentialRequest{Fullname: "Splunk HEC", Config: &credential.TokenCredential{Secret: "x"}})
 	require.NoError(t, err)
 
 	// Bad input.
@@ -50,11 +50,11 @@ func TestCredentialLifecycle(t *testing.T) {
 		code  errs.Code
 	}{
 		"no config":        {a.ID, synqly.CreateCredentialRequest{Name: "n1"}, errs.InvalidInput},
-		"empty secret":     {a.ID, synqly.CreateCredentialRequest{Name: "n2", Config: &synqly.TokenCredential{}}, errs.InvalidInput},
-		"bad owner type":   {a.ID, synqly.CreateCredentialRequest{Name: "n3", OwnerType: "member", Config: &synqly.TokenCredential{Secret: "x"}}, errs.InvalidInput},
-		"owner missing":    {"gone", synqly.CreateCredentialRequest{Name: "n4", Config: &synqly.TokenCredential{Secret: "x"}}, errs.NotFound},
-		"webhook owner":    {a.ID, synqly.CreateCredentialRequest{Name: "n5", OwnerType: synqly.OwnerOrganizationWebhook, Config: &synqly.TokenCredential{Secret: "x"}}, errs.Unsupported},
-		"integration gone": {a.ID, synqly.CreateCredentialRequest{Name: "n6", OwnerType: synqly.OwnerIntegration, Config: &synqly.TokenCredential{Secret: "x"}}, errs.NotFound},
+		"empty secret":     {a.ID, synqly.CreateCredentialRequest{Name: "n2", Config: &credential.TokenCredential{}}, errs.InvalidInput},
+		"bad owner type":   {a.ID, synqly.CreateCredentialRequest{Name: "n3", OwnerType: "member", Config: &credential.TokenCredential{Secret: "x"}}, errs.InvalidInput},
+		"owner missing":    {"gone", synqly.CreateCredentialRequest{Name: "n4", Config: &credential.TokenCredential{Secret: "x"}}, errs.NotFound},
+		"webhook owner":    {a.ID, synqly.CreateCredentialRequest{Name: "n5", OwnerType: synqly.OwnerOrganizationWebhook, Config: &credential.TokenCredential{Secret: "x"}}, errs.Unsupported},
+		"integration gone": {a.ID, synqly.CreateCredentialRequest{Name: "n6", OwnerType: synqly.OwnerIntegration, Config: &credential.TokenCredential{Secret: "x"}}, errs.NotFound},
 	} {
 		_, err := c.Credentials.Create(ctx, tc.owner, tc.req)
 		requireCode(t, err, tc.code)
@@ -71,12 +71,12 @@ func TestCredentialLifecycle(t *testing.T) {
 	assert.Equal(t, cr, got)
 
 	// Update without config keeps the secret; with config replaces it.
-	upd, err := c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Expires: ptr(time.Now().Add(time.Hour).UTC()), UpdatedAt: cr.UpdatedAt})
+	upd, err := c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Expires: new(time.Now().Add(time.Hour).UTC()), UpdatedAt: cr.UpdatedAt})
 	require.NoError(t, err)
 	assert.Equal(t, "hec", upd.Name)
 	assert.Equal(t, "hec", upd.Fullname)
 	assert.Equal(t, credential.TypeToken, upd.Config.Type)
-	upd, err = c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Config: &synqly.BasicCredential{Username: "u", Secret: "p"}, UpdatedAt: upd.UpdatedAt})
+	upd, err = c.Credentials.Update(ctx, a.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "hec", Config: &credential.BasicCredential{Username: "u", Secret: "p"}, UpdatedAt: upd.UpdatedAt})
 	require.NoError(t, err)
 	assert.Equal(t, credential.TypeBasic, upd.Config.Type)
 
@@ -118,13 +118,13 @@ func secretSamples() (cfgs []credential.Config, secrets []string) {
 	key := "-----BEGIN PRIVATE KEY-----\nS3CRETPEMKEY7f3a9cAA\n-----END PRIVATE KEY-----\n"
 	secrets = append(secrets, "S3CRETPEMKEY7f3a9cAA")
 	cfgs = []credential.Config{
-		&synqly.AWSCredential{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: s("aws"), Session: s("session")},
-		&synqly.AWSRoleCredential{RoleARN: "arn:aws:iam::123456789012:role/x", ExternalID: s("external")},
-		&synqly.TokenCredential{Secret: s("token")},
-		&synqly.BasicCredential{Username: "user", Secret: s("basic")},
-		&synqly.SecretCredential{Secret: s("secret")},
-		&synqly.OAuthClientCredential{TokenURL: "https://auth.example/token", ClientID: "cid", ClientSecret: s("oauth")},
-		&synqly.TLSCertificateCredential{Certificate: cert, PrivateKey: credential.Secret(key)},
+		&credential.AWSCredential{AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: s("aws"), Session: s("session")},
+		&credential.AWSRoleCredential{RoleARN: "arn:aws:iam::123456789012:role/x", ExternalID: s("external")},
+		&credential.TokenCredential{Secret: s("token")},
+		&credential.BasicCredential{Username: "user", Secret: s("basic")},
+		&credential.SecretCredential{Secret: s("secret")},
+		&credential.OAuthClientCredential{TokenURL: "https://auth.example/token", ClientID: "cid", ClientSecret: s("oauth")},
+		&credential.TLSCertificateCredential{Certificate: cert, PrivateKey: credential.Secret(key)},
 	}
 	return cfgs, secrets
 }
@@ -145,12 +145,12 @@ func TestSecretsNeverReachTheStore(t *testing.T) {
 		outputs = append(outputs, cr)
 	}
 	res, err := c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{Name: "j",
-		ProviderConfig: jiraConfig(inline(&synqly.BasicCredential{Username: "u", Secret: "S3CRET-inline-7f3a9c"}))})
+		ProviderConfig: jiraConfig(credential.Inline(&credential.BasicCredential{Username: "u", Secret: "S3CRET-inline-7f3a9c"}))})
 	require.NoError(t, err)
 	secrets = append(secrets, "S3CRET-inline-7f3a9c", "S3CRET-updated-7f3a9c", "S3CRET-patched-7f3a9c")
 	outputs = append(outputs, res)
 	upd, err := c.Credentials.Update(ctx, a.ID, outputs[2].(*synqly.Credential).ID, synqly.UpdateCredentialRequest{Name: "c2",
-		Config: &synqly.TokenCredential{Secret: "S3CRET-updated-7f3a9c"}, UpdatedAt: outputs[2].(*synqly.Credential).UpdatedAt})
+		Config: &credential.TokenCredential{Secret: "S3CRET-updated-7f3a9c"}, UpdatedAt: outputs[2].(*synqly.Credential).UpdatedAt})
 	require.NoError(t, err)
 	pat, err := c.Credentials.Patch(ctx, a.ID, outputs[3].(*synqly.Credential).ID, []synqly.PatchOperation{
 		{Op: "replace", Path: "/config", Value: map[string]any{"type": "basic", "username": "u", "secret": "S3CRET-patched-7f3a9c"}}})

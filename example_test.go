@@ -82,11 +82,11 @@ func ExampleIntegrationsService_List() {
 		acct, _ := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Fullname: name})
 		tenant := c.Account(acct.ID)
 		tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: "tickets",
-			ProviderConfig: &synqly.ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}})
+			ProviderConfig: &synqly.ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}}})
 		tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: "jira",
-			ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{
+			ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{
 				URL:        "https://" + acct.Name + ".atlassian.net",
-				Credential: ptr(credential.InlineRef(&synqly.BasicCredential{Username: "bot@" + acct.Name + ".example", Secret: "api-token"})),
+				Credential: credential.Inline(&credential.BasicCredential{Username: "bot@" + acct.Name + ".example", Secret: "api-token"}),
 			}}})
 	}
 	page, err := c.Integrations.List(ctx, synqly.ListOptions{
@@ -154,19 +154,19 @@ func ExampleAuditService_List() {
 	// alice@example.com delete id-001 success []
 }
 
-func ExampleClient_Ticketing() {
+func Example_ticketing() {
 	c, done := exampleClient()
 	defer done()
 	ctx := context.Background()
 	acct, _ := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Fullname: "Acme"})
 	tenant := c.Account(acct.ID)
 	res, err := tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: "tickets",
-		ProviderConfig: &synqly.ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}})
+		ProviderConfig: &synqly.ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}}})
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	tk, err := tenant.Ticketing(ctx, res.Integration.ID)
+	tk, err := ticketing.Open(ctx, tenant, res.Integration.ID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func ExampleClient_Ticketing() {
 			log.Fatal(err)
 		}
 	}
-	for t, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"summary[like]CVE-*"}}) {
+	for t, err := range tk.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"summary[like]CVE-*"}}) {
 		if err != nil {
 			log.Fatal(err)
 		}

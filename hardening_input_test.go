@@ -14,6 +14,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/mock"
 	"github.com/seed-e6251c81/synqly/store"
@@ -31,23 +32,23 @@ func TestInvalidUTF8IsRefused(t *testing.T) {
 	acct := mustAccount(t, c, "UTF Acme")
 	bad := "sec\xffret"
 
-	_, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "bad", Config: &synqly.TokenCredential{Secret: credential.Secret(bad)}})
+	_, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "bad", Config: &credential.TokenCredential{Secret: credential.Secret(bad)}})
 	assert.True(t, strings.HasPrefix(requireCode(t, err, errs.InvalidInput).Field, "config"), "%v", err)
 
-	cfg := &jira.Config{URL: "https://acme.atlassian.net/\xff", Credential: ptr(inline(&synqly.BasicCredential{Username: "u", Secret: "p"}))}
+	cfg := &jira.TicketingConfig{URL: "https://acme.atlassian.net/\xff", Credential: credential.Inline(&credential.BasicCredential{Username: "u", Secret: "p"})}
 	_, err = c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "jira",
-		ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: cfg}})
+		ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: cfg}})
 	assert.Equal(t, "provider_config.url", requireCode(t, err, errs.InvalidInput).Field)
 
-	inl := ptr(inline(&synqly.BasicCredential{Username: "u", Secret: credential.Secret(bad)}))
+	inl := credential.Inline(&credential.BasicCredential{Username: "u", Secret: credential.Secret(bad)})
 	_, err = c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "jira",
-		ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{URL: "https://acme.atlassian.net", Credential: inl}}})
+		ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: "https://acme.atlassian.net", Credential: inl}}})
 	e := requireCode(t, err, errs.InvalidInput)
 	assert.True(t, strings.HasPrefix(e.Field, "provider_config.credential"), "field %q", e.Field)
 
 	res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "mock", ProviderConfig: mockConfig()})
 	require.NoError(t, err)
-	tk, err := c.Ticketing(ctx, res.Integration.ID)
+	tk, err := ticketing.Open(ctx, c, res.Integration.ID)
 	require.NoError(t, err)
 	for name, cf := range map[string]map[string]any{
 		"value": {"owner": bad},
@@ -75,7 +76,7 @@ func TestDeepNestingIsNamed(t *testing.T) {
 	acct := mustAccount(t, c, "Deep Acme")
 	res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "mock", ProviderConfig: mockConfig()})
 	require.NoError(t, err)
-	tk, err := c.Ticketing(ctx, res.Integration.ID)
+	tk, err := ticketing.Open(ctx, c, res.Integration.ID)
 	require.NoError(t, err)
 	deep := any("bottom")
 	for range 10000 {
@@ -88,7 +89,8 @@ func TestDeepNestingIsNamed(t *testing.T) {
 	assert.Contains(t, e.Message, "64")
 
 	// The mock says the same when it is given the ticket directly.
-	d := mock.NewDriver(nil, nil)
+	d, err := mock.Ticketing.Open(ctx, providers.OpenRequest{})
+	require.NoError(t, err)
 	_, err = d.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "deep", CustomFields: map[string]any{"nest": deep}})
 	assert.Contains(t, requireCode(t, err, errs.InvalidInput).Message, "nested too deeply")
 }
@@ -100,16 +102,16 @@ func TestProviderConfigOfAnotherProvider(t *testing.T) {
 	c, _ := newClient(t)
 	acct := mustAccount(t, c, "Mixed Acme")
 	_, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "mixed",
-		ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &mock.Config{}}})
+		ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &mock.TicketingConfig{}}})
 	e := requireCode(t, err, errs.InvalidInput)
 	assert.Equal(t, "provider_config", e.Field)
-	assert.Contains(t, e.Message, "*mock.Config")
+	assert.Contains(t, e.Message, "*mock.TicketingConfig")
 	res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "mixed", ProviderConfig: mockConfig()})
 	require.NoError(t, err)
 	_, err = c.Integrations.Patch(ctx, acct.ID, res.Integration.ID, []synqly.PatchOperation{{Op: "replace", Path: "/fullname", Value: "ok"}})
 	require.NoError(t, err)
 	in := *res.Integration
-	in.ProviderConfig = &synqly.ProviderConfig{Type: jira.ProviderID, Config: &mock.Config{}}
+	in.ProviderConfig = &synqly.ProviderConfig{Type: jira.TicketingID, Config: &mock.TicketingConfig{}}
 	got, err := c.Integrations.Get(ctx, acct.ID, in.ID)
 	require.NoError(t, err)
 	in.UpdatedAt = got.UpdatedAt
@@ -118,7 +120,7 @@ func TestProviderConfigOfAnotherProvider(t *testing.T) {
 	p, err := c.Integrations.ListAccount(ctx, acct.ID, synqly.ListOptions{})
 	require.NoError(t, err)
 	require.Len(t, p.Result, 1)
-	assert.Equal(t, mock.ProviderID, p.Result[0].ProviderType)
+	assert.Equal(t, mock.TicketingID, p.Result[0].ProviderType)
 }
 
 // TestMissingCredentialIsRequired creates a Jira integration without a
@@ -130,7 +132,7 @@ func TestMissingCredentialIsRequired(t *testing.T) {
 	acct := mustAccount(t, c, "Bare Acme")
 	for name, ref := range map[string]*credential.Ref{"nil": nil, "zero": {}, "type only": {Type: credential.TypeBasic}} {
 		_, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "jira",
-			ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{URL: "https://acme.atlassian.net", Credential: ref}}})
+			ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: "https://acme.atlassian.net", Credential: ref}}})
 		e := requireCode(t, err, errs.InvalidInput)
 		assert.Equal(t, "provider_config.credential", e.Field, name)
 		assert.Contains(t, e.Message, "required", name)
@@ -146,14 +148,14 @@ func TestExpiresRange(t *testing.T) {
 	acct := mustAccount(t, c, "Expiring Acme")
 	for _, at := range []time.Time{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)} {
 		_, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "far", Expires: &at,
-			Config: &synqly.TokenCredential{Secret: "t"}})
+			Config: &credential.TokenCredential{Secret: "t"}})
 		e := requireCode(t, err, errs.InvalidInput)
 		assert.Equal(t, "expires", e.Field)
 		assert.Contains(t, e.Message, store.MinTime.Format(time.RFC3339Nano))
 		assert.Contains(t, e.Message, store.MaxTime.Format(time.RFC3339Nano))
 	}
 	far := time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
-	_, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "far", Expires: &far, Config: &synqly.TokenCredential{Secret: "t"}})
+	_, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "far", Expires: &far, Config: &credential.TokenCredential{Secret: "t"}})
 	require.NoError(t, err)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 )
@@ -45,7 +46,7 @@ func TestPatchPathsAreExact(t *testing.T) {
 
 	// Below a provider config, too: its fields are the provider's.
 	res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "jira",
-		ProviderConfig: jiraConfig(inline(&synqly.BasicCredential{Username: "u", Secret: "p"}))})
+		ProviderConfig: jiraConfig(credential.Inline(&credential.BasicCredential{Username: "u", Secret: "p"}))})
 	require.NoError(t, err)
 	for _, op := range []string{"replace", "add"} {
 		_, err = c.Integrations.Patch(ctx, acct.ID, res.Integration.ID, []synqly.PatchOperation{{Op: op, Path: "/provider_config/URL", Value: "https://evil.example"}})
@@ -55,7 +56,7 @@ func TestPatchPathsAreExact(t *testing.T) {
 	}
 	in, err := c.Integrations.Get(ctx, acct.ID, res.Integration.ID)
 	require.NoError(t, err)
-	assert.Equal(t, "https://acme.atlassian.net", in.ProviderConfig.Config.(*jira.Config).URL)
+	assert.Equal(t, "https://acme.atlassian.net", in.ProviderConfig.Config.(*jira.TicketingConfig).URL)
 }
 
 // TestPatchRefusesInvalidUTF8 patches a credential's secret and an
@@ -65,13 +66,13 @@ func TestPatchRefusesInvalidUTF8(t *testing.T) {
 	ctx := context.Background()
 	c, where := newClient(t)
 	acct := mustAccount(t, c, "Bytes Acme")
-	cr, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &synqly.TokenCredential{Secret: "good"}})
+	cr, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &credential.TokenCredential{Secret: "good"}})
 	require.NoError(t, err)
 	_, err = c.Credentials.Patch(ctx, acct.ID, cr.ID, []synqly.PatchOperation{{Op: "replace", Path: "/config",
 		Value: map[string]any{"type": "token", "secret": "bad\xffsecret"}}})
 	assert.True(t, strings.HasPrefix(requireCode(t, err, errs.InvalidInput).Field, "patch[0].value"))
 	_, err = c.Credentials.Update(ctx, acct.ID, cr.ID, synqly.UpdateCredentialRequest{Name: "tok",
-		Config: &synqly.TokenCredential{Secret: "bad\xffsecret"}, UpdatedAt: cr.UpdatedAt})
+		Config: &credential.TokenCredential{Secret: "bad\xffsecret"}, UpdatedAt: cr.UpdatedAt})
 	requireCode(t, err, errs.InvalidInput)
 	_, err = c.Accounts.Patch(ctx, acct.ID, []synqly.PatchOperation{{Op: "replace", Path: "/fullname", Value: "Bad\xffName"}})
 	assert.True(t, strings.HasPrefix(requireCode(t, err, errs.InvalidInput).Field, "patch[0].value"))
@@ -123,7 +124,7 @@ func TestTimesAreStrict(t *testing.T) {
 
 	res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "mock", ProviderConfig: mockConfig()})
 	require.NoError(t, err)
-	tk, err := c.Ticketing(ctx, res.Integration.ID)
+	tk, err := ticketing.Open(ctx, c, res.Integration.ID)
 	require.NoError(t, err)
 	due := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	tkt, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "far", DueDate: &due})

@@ -35,7 +35,7 @@ func TestReferencesUnderConcurrency(t *testing.T) {
 		require.NoError(t, err)
 		owner := res.Integration.ID
 		shared, err := c1.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{
-			Name: fmt.Sprintf("shared-%d", r), Config: &synqly.BasicCredential{Username: "u", Secret: "p"}})
+			Name: fmt.Sprintf("shared-%d", r), Config: &credential.BasicCredential{Username: "u", Secret: "p"}})
 		require.NoError(t, err)
 
 		var wg sync.WaitGroup
@@ -63,7 +63,7 @@ func TestReferencesUnderConcurrency(t *testing.T) {
 		for g := range 8 {
 			run(func() error {
 				cr, err := c1.Credentials.Create(ctx, owner, synqly.CreateCredentialRequest{Name: fmt.Sprintf("owned-%d", g),
-					OwnerType: synqly.OwnerIntegration, Config: &synqly.TokenCredential{Secret: "owned-secret"}})
+					OwnerType: synqly.OwnerIntegration, Config: &credential.TokenCredential{Secret: "owned-secret"}})
 				if err == nil {
 					mu.Lock()
 					owned = append(owned, cr.ID)

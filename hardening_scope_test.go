@@ -13,6 +13,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers/mock"
 )
@@ -40,7 +41,7 @@ func TestEmptyAccountHandle(t *testing.T) {
 		Environments: &synqly.IntegrationEnvironments{Prod: []string{"*"}}})
 	require.NoError(t, err)
 	pointCred, err := c.Credentials.Create(ctx, point.ID, synqly.CreateCredentialRequest{Name: "org-secret",
-		OwnerType: synqly.OwnerIntegrationPoint, Config: &synqly.TokenCredential{Secret: "org-level-secret-6d1f"}})
+		OwnerType: synqly.OwnerIntegrationPoint, Config: &credential.TokenCredential{Secret: "org-level-secret-6d1f"}})
 	require.NoError(t, err)
 	acct := mustAccount(t, c, "Real Acme")
 	res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "real", ProviderConfig: mockConfig()})
@@ -63,7 +64,7 @@ func TestEmptyAccountHandle(t *testing.T) {
 				return err
 			},
 			"Ticketing": func() error {
-				_, err := h.Ticketing(ctx, res.Integration.ID)
+				_, err := ticketing.Open(ctx, h, res.Integration.ID)
 				return err
 			},
 			"Integrations.Create": func() error {
@@ -86,14 +87,14 @@ func TestEmptyAccountHandle(t *testing.T) {
 			},
 			"Credentials.Create": func() error {
 				_, err := h.Credentials.Create(ctx, point.ID, synqly.CreateCredentialRequest{Name: "planted",
-					OwnerType: synqly.OwnerIntegrationPoint, Config: &synqly.TokenCredential{Secret: "planted"}})
+					OwnerType: synqly.OwnerIntegrationPoint, Config: &credential.TokenCredential{Secret: "planted"}})
 				return err
 			},
 			"Credentials.Get":    func() error { _, err := h.Credentials.Get(ctx, point.ID, pointCred.ID); return err },
 			"Credentials.Lookup": func() error { _, err := h.Credentials.Lookup(ctx, pointCred.ID); return err },
 			"Credentials.Update": func() error {
 				_, err := h.Credentials.Update(ctx, point.ID, pointCred.ID, synqly.UpdateCredentialRequest{Name: "x",
-					Config: &synqly.TokenCredential{Secret: "stolen"}, UpdatedAt: pointCred.UpdatedAt})
+					Config: &credential.TokenCredential{Secret: "stolen"}, UpdatedAt: pointCred.UpdatedAt})
 				return err
 			},
 			"Credentials.Patch":  func() error { _, err := h.Credentials.Patch(ctx, point.ID, pointCred.ID, patchSecret); return err },
@@ -146,7 +147,7 @@ func TestEnvironmentSwitchKeepsAllowList(t *testing.T) {
 	ctx := context.Background()
 	c, _ := newClient(t)
 	point, err := c.IntegrationPoints.Create(ctx, synqly.CreateIntegrationPointRequest{Name: "test-only", Connector: "ticketing",
-		Environments: &synqly.IntegrationEnvironments{Test: []string{mock.ProviderID}, Prod: []string{"ticketing_jira"}}})
+		Environments: &synqly.IntegrationEnvironments{Test: []string{mock.TicketingID}, Prod: []string{"ticketing_jira"}}})
 	require.NoError(t, err)
 	acct, err := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: "sandbox", Environment: synqly.EnvironmentTest})
 	require.NoError(t, err)
@@ -171,7 +172,7 @@ func TestEnvironmentSwitchKeepsAllowList(t *testing.T) {
 	require.NoError(t, err)
 
 	// Once the point allows the provider in prod, the switch goes through.
-	_, err = c.IntegrationPoints.Patch(ctx, point.ID, []synqly.PatchOperation{{Op: "add", Path: "/environments/prod/-", Value: mock.ProviderID}})
+	_, err = c.IntegrationPoints.Patch(ctx, point.ID, []synqly.PatchOperation{{Op: "add", Path: "/environments/prod/-", Value: mock.TicketingID}})
 	require.NoError(t, err)
 	got, err = c.Accounts.Patch(ctx, acct.ID, []synqly.PatchOperation{{Op: "replace", Path: "/environment", Value: "prod"}})
 	require.NoError(t, err)
@@ -190,9 +191,9 @@ func TestClosedClient(t *testing.T) {
 	acct := mustAccount(t, c, "Closing Acme")
 	res, err := c.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "mock", ProviderConfig: mockConfig()})
 	require.NoError(t, err)
-	tk, err := c.Ticketing(ctx, res.Integration.ID)
+	tk, err := ticketing.Open(ctx, c, res.Integration.ID)
 	require.NoError(t, err)
-	cr, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &synqly.TokenCredential{Secret: "s"}})
+	cr, err := c.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &credential.TokenCredential{Secret: "s"}})
 	require.NoError(t, err)
 	events := auditCount(t, c)
 
@@ -213,7 +214,7 @@ func TestClosedClient(t *testing.T) {
 			return err
 		},
 		"RotateKey": func() error { _, err := c.RotateKey(ctx); return err },
-		"Ticketing": func() error { _, err := c.Ticketing(ctx, res.Integration.ID); return err },
+		"Ticketing": func() error { _, err := ticketing.Open(ctx, c, res.Integration.ID); return err },
 		"connector from before": func() error {
 			_, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "late"})
 			return err
@@ -280,7 +281,7 @@ func TestAllowListUnderConcurrency(t *testing.T) {
 	c2 := reopen(t, where)
 	for r := range 10 {
 		point, err := c1.IntegrationPoints.Create(ctx, synqly.CreateIntegrationPointRequest{Name: fmt.Sprintf("race-%d", r), Connector: "ticketing",
-			Environments: &synqly.IntegrationEnvironments{Test: []string{mock.ProviderID}, Prod: []string{mock.ProviderID}}})
+			Environments: &synqly.IntegrationEnvironments{Test: []string{mock.TicketingID}, Prod: []string{mock.TicketingID}}})
 		require.NoError(t, err)
 		acct, err := c1.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: fmt.Sprintf("race-%d", r), Environment: synqly.EnvironmentTest})
 		require.NoError(t, err)

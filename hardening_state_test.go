@@ -68,7 +68,7 @@ func TestMockStateTwoClients(t *testing.T) {
 	require.NoError(t, err)
 	var tks []*ticketing.Connector
 	for _, c := range []*synqly.Client{c1, c2} {
-		tk, err := c.Account(acct.ID).Ticketing(ctx, res.Integration.ID)
+		tk, err := ticketing.Open(ctx, c.Account(acct.ID), res.Integration.ID)
 		require.NoError(t, err)
 		tks = append(tks, tk)
 	}
@@ -146,7 +146,7 @@ func TestMockStateTwoClients(t *testing.T) {
 		seen[a.ID] = true
 	}
 	n := 0
-	for c, err := range tks[0].Comments(ctx, first) {
+	for c, err := range tks[0].AllComments(ctx, first) {
 		require.NoError(t, err)
 		n++
 		_ = c
@@ -171,7 +171,7 @@ func TestWritesAfterIntegrationDelete(t *testing.T) {
 			Name: fmt.Sprintf("doomed-%d", round), ProviderConfig: mockConfig()})
 		require.NoError(t, err)
 		id := res.Integration.ID
-		tk, err := c1.Ticketing(ctx, id)
+		tk, err := ticketing.Open(ctx, c1, id)
 		require.NoError(t, err)
 		first, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "before the delete"})
 		require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 )
 
@@ -37,7 +38,7 @@ func TestStaleUpdateIsAConflict(t *testing.T) {
 	require.NoError(t, err)
 	res, err := c1.Integrations.Create(ctx, acct.ID, synqly.CreateIntegrationRequest{Name: "stale-mock", ProviderConfig: mockConfig()})
 	require.NoError(t, err)
-	cred, err := c1.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "stale-cred", Config: &synqly.TokenCredential{Secret: "t0k"}})
+	cred, err := c1.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{Name: "stale-cred", Config: &credential.TokenCredential{Secret: "t0k"}})
 	require.NoError(t, err)
 
 	type step struct {

@@ -102,19 +102,17 @@ func mustAccount(t testing.TB, c *synqly.Client, fullname string) *synqly.Accoun
 	return a
 }
 
-func jiraConfig(ref credential.Ref) *synqly.ProviderConfig {
-	return &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{URL: "https://acme.atlassian.net", Credential: &ref}}
+func jiraConfig(ref *credential.Ref) *synqly.ProviderConfig {
+	return &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: "https://acme.atlassian.net", Credential: ref}}
 }
 
 func mockConfig() *synqly.ProviderConfig {
-	return &synqly.ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}
+	return &synqly.ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}}
 }
 
-func pagerdutyConfig(ref credential.Ref) *synqly.ProviderConfig {
-	return &synqly.ProviderConfig{Type: pagerduty.ProviderID, Config: &pagerduty.Config{URL: "https://api.pagerduty.com", Credential: &ref}}
+func pagerdutyConfig(ref *credential.Ref) *synqly.ProviderConfig {
+	return &synqly.ProviderConfig{Type: pagerduty.TicketingID, Config: &pagerduty.TicketingConfig{URL: "https://api.pagerduty.com", Credential: ref}}
 }
-
-func inline(cfg credential.Config) credential.Ref { return credential.InlineRef(cfg) }
 
 // requireCode checks err's code and returns it as *errs.Error.
 func requireCode(t testing.TB, err error, code errs.Code) *errs.Error {
@@ -125,8 +123,6 @@ func requireCode(t testing.TB, err error, code errs.Code) *errs.Error {
 	require.Equal(t, code, e.Code, "error: %v", err)
 	return e
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func slogDebug(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))

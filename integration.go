@@ -299,7 +299,7 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 		return nil, err
 	}
 	in.Account, in.IntegrationPoint = nil, nil
-	prov, err := in.ProviderConfig.provider()
+	prov, err := in.ProviderConfig.provider(c.registry)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +351,7 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 				OwnerType: OwnerIntegration, AccountID: in.AccountID, IntegrationID: in.ID, Managed: Managed,
 			}
 			plan.create = append(plan.create, pendingCredential{cred: cred, cfg: ref.Inline, field: path})
-			*ref = credential.RefTo(cred.ID, t)
+			*ref = *credential.RefTo(cred.ID, t)
 			used[cred.ID] = true
 			continue
 		}

@@ -22,12 +22,12 @@ func TestIntegrationInlineCredentialIsManaged(t *testing.T) {
 
 	res, err := c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{
 		Fullname:       "Acme Jira",
-		ProviderConfig: jiraConfig(inline(&synqly.BasicCredential{Username: "bot@acme", Secret: "inline-secret-123"})),
+		ProviderConfig: jiraConfig(credential.Inline(&credential.BasicCredential{Username: "bot@acme", Secret: "inline-secret-123"})),
 	})
 	require.NoError(t, err)
 	in := res.Integration
 	assert.Equal(t, "acme-jira", in.Name)
-	assert.Equal(t, jira.ProviderID, in.ProviderType)
+	assert.Equal(t, jira.TicketingID, in.ProviderType)
 	assert.Equal(t, "ticketing", string(in.Category))
 	assert.Equal(t, "Atlassian Jira", in.ProviderFullname)
 	require.Len(t, res.CredentialsCreated, 1)
@@ -41,7 +41,7 @@ func TestIntegrationInlineCredentialIsManaged(t *testing.T) {
 	// The stored config references the credential; the secret is nowhere in the JSON.
 	got, err := c.Integrations.Get(ctx, a.ID, in.ID)
 	require.NoError(t, err)
-	ref := got.ProviderConfig.Config.(*jira.Config).Credential
+	ref := got.ProviderConfig.Config.(*jira.TicketingConfig).Credential
 	assert.Equal(t, cred.ID, ref.ID)
 	raw, err := json.Marshal(got)
 	require.NoError(t, err)
@@ -61,12 +61,12 @@ func TestIntegrationRefusals(t *testing.T) {
 	ctx := context.Background()
 	a := mustAccount(t, c, "Acme")
 	b := mustAccount(t, c, "Globex")
-	basic, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "basic", Config: &synqly.BasicCredential{Username: "u", Secret: "s"}})
+	basic, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "basic", Config: &credential.BasicCredential{Username: "u", Secret: "s"}})
 	require.NoError(t, err)
-	foreign, err := c.Credentials.Create(ctx, b.ID, synqly.CreateCredentialRequest{Name: "basic", Config: &synqly.BasicCredential{Username: "u", Secret: "s"}})
+	foreign, err := c.Credentials.Create(ctx, b.ID, synqly.CreateCredentialRequest{Name: "basic", Config: &credential.BasicCredential{Username: "u", Secret: "s"}})
 	require.NoError(t, err)
-	expired, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "old", Expires: ptr(time.Now().Add(-time.Hour)),
-		Config: &synqly.BasicCredential{Username: "u", Secret: "s"}})
+	expired, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: "old", Expires: new(time.Now().Add(-time.Hour)),
+		Config: &credential.BasicCredential{Username: "u", Secret: "s"}})
 	require.NoError(t, err)
 	point, err := c.IntegrationPoints.Create(ctx, synqly.CreateIntegrationPointRequest{Name: "tickets", Connector: "ticketing",
 		Environments: &synqly.IntegrationEnvironments{Prod: []string{"ticketing_mock_ticketing"}}})
@@ -79,9 +79,9 @@ func TestIntegrationRefusals(t *testing.T) {
 	}{
 		"no provider config":   {synqly.CreateIntegrationRequest{Name: "x"}, errs.InvalidInput, "provider_config"},
 		"unregistered":         {synqly.CreateIntegrationRequest{ProviderConfig: &synqly.ProviderConfig{Type: "ticketing_zendesk"}}, errs.InvalidInput, "provider_config.type"},
-		"missing credential":   {synqly.CreateIntegrationRequest{ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{URL: "https://x.atlassian.net"}}}, errs.InvalidInput, "provider_config.credential"},
-		"bad url":              {synqly.CreateIntegrationRequest{ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{URL: "ftp://x", Credential: ptr(credential.RefTo(basic.ID, credential.TypeBasic))}}}, errs.InvalidInput, "provider_config.url"},
-		"type not accepted":    {synqly.CreateIntegrationRequest{ProviderConfig: pagerdutyConfig(inline(&synqly.BasicCredential{Username: "u", Secret: "s"}))}, errs.InvalidInput, "provider_config.credential.type"},
+		"missing credential":   {synqly.CreateIntegrationRequest{ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: "https://x.atlassian.net"}}}, errs.InvalidInput, "provider_config.credential"},
+		"bad url":              {synqly.CreateIntegrationRequest{ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: "ftp://x", Credential: credential.RefTo(basic.ID, credential.TypeBasic)}}}, errs.InvalidInput, "provider_config.url"},
+		"type not accepted":    {synqly.CreateIntegrationRequest{ProviderConfig: pagerdutyConfig(credential.Inline(&credential.BasicCredential{Username: "u", Secret: "s"}))}, errs.InvalidInput, "provider_config.credential.type"},
 		"ref type mismatch":    {synqly.CreateIntegrationRequest{ProviderConfig: jiraConfig(credential.RefTo(basic.ID, credential.TypeToken))}, errs.InvalidInput, "provider_config.credential.type"},
 		"ref of other account": {synqly.CreateIntegrationRequest{ProviderConfig: jiraConfig(credential.RefTo(foreign.ID, credential.TypeBasic))}, errs.NotFound, "provider_config.credential"},
 		"ref missing":          {synqly.CreateIntegrationRequest{ProviderConfig: jiraConfig(credential.RefTo("nope", credential.TypeBasic))}, errs.NotFound, "provider_config.credential"},
@@ -126,7 +126,7 @@ func TestIntegrationRefusals(t *testing.T) {
 			"credential": map[string]any{"type": "token", "secret": "patched-inline-secret"}}},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, jira.ProviderID, res2.Integration.ProviderType)
+	assert.Equal(t, jira.TicketingID, res2.Integration.ProviderType)
 	require.Len(t, res2.CredentialsCreated, 1)
 	managed := res2.CredentialsCreated[0]
 	// Replacing the credential with a reference deletes the managed one.
@@ -164,7 +164,7 @@ func TestIntegrationPointValidation(t *testing.T) {
 	test, err := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: "qa", Environment: synqly.EnvironmentTest})
 	require.NoError(t, err)
 	_, err = c.Integrations.Create(ctx, test.ID, synqly.CreateIntegrationRequest{IntegrationPointID: p.ID,
-		ProviderConfig: jiraConfig(inline(&synqly.TokenCredential{Secret: "t"}))})
+		ProviderConfig: jiraConfig(credential.Inline(&credential.TokenCredential{Secret: "t"}))})
 	requireCode(t, err, errs.InvalidInput)
 	_, err = c.Integrations.Create(ctx, test.ID, synqly.CreateIntegrationRequest{IntegrationPointID: p.ID, ProviderConfig: mockConfig()})
 	require.NoError(t, err)

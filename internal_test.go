@@ -39,14 +39,14 @@ func TestUnsealAndRotateKey(t *testing.T) {
 	require.NoError(t, err)
 	var ids []string
 	for i, secret := range []string{"one", "two", "three"} {
-		cr, err := c.Credentials.Create(ctx, a.ID, CreateCredentialRequest{Name: "c" + itoa(i), Config: &TokenCredential{Secret: credential.Secret(secret)},
+		cr, err := c.Credentials.Create(ctx, a.ID, CreateCredentialRequest{Name: "c" + itoa(i), Config: &credential.TokenCredential{Secret: credential.Secret(secret)},
 			Expires: ptrTime(now.Add(time.Hour))})
 		require.NoError(t, err)
 		ids = append(ids, cr.ID)
 	}
 	cfg, _, err := c.unseal(ctx, ids[1])
 	require.NoError(t, err)
-	assert.Equal(t, "two", cfg.(*TokenCredential).Secret.Reveal())
+	assert.Equal(t, "two", cfg.(*credential.TokenCredential).Secret.Reveal())
 	require.NoError(t, c.Close())
 
 	// Without the key that sealed them, secrets cannot be opened.
@@ -73,7 +73,7 @@ func TestUnsealAndRotateKey(t *testing.T) {
 	for i, want := range []string{"one", "two", "three"} {
 		cfg, _, err := c.unseal(ctx, ids[i])
 		require.NoError(t, err)
-		assert.Equal(t, want, cfg.(*TokenCredential).Secret.Reveal())
+		assert.Equal(t, want, cfg.(*credential.TokenCredential).Secret.Reveal())
 	}
 	// Expired credentials are refused.
 	now = now.Add(2 * time.Hour)
@@ -89,7 +89,7 @@ func TestOpenDefaultKeyFile(t *testing.T) {
 	c := open(t, "")
 	a, err := c.Accounts.Create(ctx, CreateAccountRequest{Name: "acme"})
 	require.NoError(t, err)
-	cr, err := c.Credentials.Create(ctx, a.ID, CreateCredentialRequest{Name: "t", Config: &TokenCredential{Secret: "kept"}})
+	cr, err := c.Credentials.Create(ctx, a.ID, CreateCredentialRequest{Name: "t", Config: &credential.TokenCredential{Secret: "kept"}})
 	require.NoError(t, err)
 	require.NoError(t, c.Close())
 
@@ -101,7 +101,7 @@ func TestOpenDefaultKeyFile(t *testing.T) {
 	c = open(t, "") // the same key is found again
 	cfg, _, err := c.unseal(ctx, cr.ID)
 	require.NoError(t, err)
-	assert.Equal(t, "kept", cfg.(*TokenCredential).Secret.Reveal())
+	assert.Equal(t, "kept", cfg.(*credential.TokenCredential).Secret.Reveal())
 	require.NoError(t, c.Close())
 
 	require.NoError(t, os.Chmod(keyPath, 0o644))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
+	"github.com/seed-e6251c81/synqly/page"
 	"github.com/seed-e6251c81/synqly/store"
 )
 
@@ -37,13 +38,10 @@ type ListOptions struct {
 	Expand []string
 }
 
-// Page is one page of a List call.
-type Page[T any] struct {
-	// Result holds the page's objects.
-	Result []*T `json:"result"`
-	// Next, when not empty, is the StartAfter value of the next page.
-	Next string `json:"next,omitempty"`
-}
+// Page is one page of a List call: page.Page, the one page type of every
+// list of the library. Next, when not empty, is the StartAfter of the next
+// page.
+type Page[T any] = page.Page[T]
 
 // bind parses opts and binds them to kind's field set.
 func bind(kind store.Kind, opts ListOptions) (*filter.Bound, error) {
@@ -79,27 +77,13 @@ func listPage[T any](ctx context.Context, c *Client, req store.ListRequest, opts
 	return out, nil
 }
 
-// all turns a one-page list function into an iterator over every object.
-// It stops at the first error, which it yields.
-func all[T any](ctx context.Context, opts ListOptions, page func(context.Context, ListOptions) (*Page[T], error)) iter.Seq2[*T, error] {
-	return func(yield func(*T, error) bool) {
-		for {
-			p, err := page(ctx, opts)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for _, v := range p.Result {
-				if !yield(v, nil) {
-					return
-				}
-			}
-			if p.Next == "" || len(p.Result) == 0 {
-				return
-			}
-			opts.StartAfter = p.Next
-		}
-	}
+// all iterates over every object matching opts, page by page.
+func all[T any](ctx context.Context, opts ListOptions, list func(context.Context, ListOptions) (*Page[T], error)) iter.Seq2[*T, error] {
+	return page.All(ctx, opts.StartAfter, func(ctx context.Context, next string) (*Page[T], error) {
+		o := opts
+		o.StartAfter = next
+		return list(ctx, o)
+	})
 }
 
 // decodeDoc decodes a stored document into a new T.

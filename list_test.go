@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 )
 
@@ -27,7 +28,7 @@ func TestListQueryLanguage(t *testing.T) {
 			if j%2 == 0 {
 				req.IntegrationPointID = point.ID
 				req.Name = fmt.Sprintf("jira-%d", j)
-				req.ProviderConfig = jiraConfig(inline(&synqly.TokenCredential{Secret: "t"}))
+				req.ProviderConfig = jiraConfig(credential.Inline(&credential.TokenCredential{Secret: "t"}))
 			}
 			_, err := c.Integrations.Create(ctx, a.ID, req)
 			require.NoError(t, err)

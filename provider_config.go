@@ -16,7 +16,7 @@ import (
 
 // ProviderConfig is an integration's provider configuration: the provider
 // config id in Type (e.g. "ticketing_jira") and that provider's fields in
-// Config (e.g. *jira.Config). In JSON it is one object:
+// Config (e.g. *jira.TicketingConfig). In JSON it is one object:
 //
 //	{"type": "ticketing_jira", "url": "https://example.atlassian.net",
 //	 "credential": {"type": "basic_id", "value": "<credential id>"}}
@@ -99,17 +99,33 @@ func (p *ProviderConfig) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// provider returns the registered provider of the configuration and checks
-// the configuration, or says why it cannot be used.
-func (p *ProviderConfig) provider() (providers.Provider, error) {
+// decodeProviderConfig decodes a configuration's JSON with prov's
+// configuration type.
+func decodeProviderConfig(b []byte, prov providers.Provider) (*ProviderConfig, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, errs.Invalid("provider_config", "provider_config must be a JSON object")
+	}
+	delete(fields, "type")
+	rest, _ := json.Marshal(fields)
+	cfg := prov.NewConfig()
+	if err := strictjson.Decode("", rest, cfg); err != nil {
+		return nil, prefixField("provider_config", err)
+	}
+	return &ProviderConfig{Type: prov.ID, Config: cfg}, nil
+}
+
+// provider returns the provider reg registers for the configuration and
+// checks the configuration, or says why it cannot be used.
+func (p *ProviderConfig) provider(reg *providers.Registry) (providers.Provider, error) {
 	if p == nil || p.Type == "" {
 		return providers.Provider{}, errs.Invalid("provider_config", "provider_config is required: it names the provider and holds its settings")
 	}
-	prov, ok := providers.Lookup(p.Type)
+	prov, ok := reg.Lookup(p.Type)
 	if !ok {
 		return providers.Provider{}, errs.Invalid("provider_config.type",
 			"provider %q is not available in this program; import its package (github.com/seed-e6251c81/synqly/providers/all registers every provider). Available: %s",
-			clip(p.Type), strings.Join(providers.IDs(), ", "))
+			clip(p.Type), strings.Join(reg.IDs(), ", "))
 	}
 	if isNil(p.Config) {
 		p.Config = nil
@@ -118,13 +134,14 @@ func (p *ProviderConfig) provider() (providers.Provider, error) {
 		return prov, errs.Invalid("provider_config", "provider_config of %s has no settings: set Config", prov.ID)
 	}
 	if p.Config == nil {
-		// Decoded before the provider was registered: decode again now.
-		var again ProviderConfig
+		// Decoded before the provider was registered, or by a registry
+		// other than Default: decode again now, with prov's configuration.
 		b, _ := p.MarshalJSON()
-		if err := again.UnmarshalJSON(b); err != nil {
+		again, err := decodeProviderConfig(b, prov)
+		if err != nil {
 			return prov, err
 		}
-		*p = again
+		*p = *again
 	}
 	if want := reflect.TypeOf(prov.NewConfig()); reflect.TypeOf(p.Config) != want {
 		return prov, errs.Invalid("provider_config", "provider_config.Config is a %T, but provider %s takes a %v", p.Config, prov.ID, want)

@@ -60,8 +60,8 @@ func TestCrashHelper(t *testing.T) {
 		for j := range 2 {
 			res, err := c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{
 				Name: fmt.Sprintf("jira-%d-%d", i, j),
-				ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{URL: "https://acme.atlassian.net",
-					Credential: ptr(credential.InlineRef(&synqly.BasicCredential{Username: "bot@example.com", Secret: robustSecret}))}},
+				ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: "https://acme.atlassian.net",
+					Credential: credential.Inline(&credential.BasicCredential{Username: "bot@example.com", Secret: robustSecret})}},
 			})
 			if err != nil {
 				fmt.Println("ERR integration", err)
@@ -71,7 +71,7 @@ func TestCrashHelper(t *testing.T) {
 		}
 		// An unmanaged account credential too, deleted with the account.
 		if _, err := c.Credentials.Create(ctx, a.ID, synqly.CreateCredentialRequest{Name: fmt.Sprintf("tok-%d", i),
-			Config: &synqly.TokenCredential{Secret: robustSecret}}); err != nil {
+			Config: &credential.TokenCredential{Secret: robustSecret}}); err != nil {
 			fmt.Println("ERR credential", err)
 			os.Exit(2)
 		}

@@ -144,10 +144,10 @@ func robustFixtureOn(t *testing.T, c *synqly.Client) *robustFixture {
 	require.NoError(t, err)
 	f.mockIn = res.Integration
 	res, err = c.Integrations.Create(ctx, f.acct.ID, synqly.CreateIntegrationRequest{Name: "jira",
-		ProviderConfig: jiraConfig(inline(&synqly.BasicCredential{Username: "bot@example.com", Secret: robustSecret}))})
+		ProviderConfig: jiraConfig(credential.Inline(&credential.BasicCredential{Username: "bot@example.com", Secret: robustSecret}))})
 	require.NoError(t, err)
 	f.jiraIn = res.Integration
-	f.cred, err = c.Credentials.Create(ctx, f.acct.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &synqly.TokenCredential{Secret: robustSecret}})
+	f.cred, err = c.Credentials.Create(ctx, f.acct.ID, synqly.CreateCredentialRequest{Name: "tok", Config: &credential.TokenCredential{Secret: robustSecret}})
 	require.NoError(t, err)
 	return f
 }
@@ -246,7 +246,7 @@ func hostileIDCases(f *robustFixture) []robustCase {
 			return errOrEmpty(err)
 		})
 		add(n("Credentials.Create(owner)"), notFoundOrInvalid, func(ctx context.Context) error {
-			_, err := c.Credentials.Create(ctx, id, synqly.CreateCredentialRequest{Config: &synqly.TokenCredential{Secret: robustSecret}})
+			_, err := c.Credentials.Create(ctx, id, synqly.CreateCredentialRequest{Config: &credential.TokenCredential{Secret: robustSecret}})
 			return err
 		})
 		addIf(n("Credentials.Get(owner)"), notFoundOrInvalid, func(ctx context.Context) error {
@@ -308,12 +308,12 @@ func hostileIDCases(f *robustFixture) []robustCase {
 			return errOrEmpty(err)
 		})
 		add(n("Account(id).Ticketing"), notFoundOrInvalid, func(ctx context.Context) error {
-			_, err := c.Account(id).Ticketing(ctx, f.mockIn.ID)
+			_, err := ticketing.Open(ctx, c.Account(id), f.mockIn.ID)
 			return err
 		})
-		add(n("Client.Ticketing"), notFoundOrInvalid, func(ctx context.Context) error { _, err := c.Ticketing(ctx, id); return err })
+		add(n("Client.Ticketing"), notFoundOrInvalid, func(ctx context.Context) error { _, err := ticketing.Open(ctx, c, id); return err })
 		add(n("Account.Ticketing(id)"), notFoundOrInvalid, func(ctx context.Context) error {
-			_, err := c.Account(f.acct.ID).Ticketing(ctx, id)
+			_, err := ticketing.Open(ctx, c.Account(f.acct.ID), id)
 			return err
 		})
 	}
@@ -500,10 +500,10 @@ func TestRobustHostileCreates(t *testing.T) {
 	f := newRobustFixture(t)
 	c := f.c
 	acct := f.acct.ID
-	tok := func() credential.Config { return &synqly.TokenCredential{Secret: robustSecret} }
-	var nilTok *synqly.TokenCredential
-	var nilJira *jira.Config
-	var nilMock *mock.Config
+	tok := func() credential.Config { return &credential.TokenCredential{Secret: robustSecret} }
+	var nilTok *credential.TokenCredential
+	var nilJira *jira.TicketingConfig
+	var nilMock *mock.TicketingConfig
 	acctCase := func(name string, req synqly.CreateAccountRequest) robustCase {
 		return robustCase{name: "Accounts.Create/" + name, want: invalidInput,
 			call: func(ctx context.Context) error { _, err := c.Accounts.Create(ctx, req); return err }}
@@ -550,45 +550,45 @@ func TestRobustHostileCreates(t *testing.T) {
 		pointCase("hostile provider id", synqly.CreateIntegrationPointRequest{Name: "p6", Connector: "ticketing",
 			Environments: &synqly.IntegrationEnvironments{Test: []string{"'; DROP TABLE x; --", "\x00"}}}),
 		pointCase("provider of another connector", synqly.CreateIntegrationPointRequest{Name: "p7", Connector: "siem",
-			Environments: &synqly.IntegrationEnvironments{Prod: []string{jira.ProviderID}}}),
+			Environments: &synqly.IntegrationEnvironments{Prod: []string{jira.TicketingID}}}),
 
 		inCase("zero value", synqly.CreateIntegrationRequest{}),
 		inCase("nil provider config", synqly.CreateIntegrationRequest{Name: "i1", ProviderConfig: nil}),
 		inCase("empty provider config", synqly.CreateIntegrationRequest{Name: "i2", ProviderConfig: &synqly.ProviderConfig{}}),
-		inCase("empty type with config", synqly.CreateIntegrationRequest{Name: "i3", ProviderConfig: &synqly.ProviderConfig{Config: &mock.Config{}}}),
+		inCase("empty type with config", synqly.CreateIntegrationRequest{Name: "i3", ProviderConfig: &synqly.ProviderConfig{Config: &mock.TicketingConfig{}}}),
 		inCase("unknown type", synqly.CreateIntegrationRequest{Name: "i4", ProviderConfig: &synqly.ProviderConfig{Type: "ticketing_nope"}}),
 		inCase("type traversal", synqly.CreateIntegrationRequest{Name: "i5", ProviderConfig: &synqly.ProviderConfig{Type: "../ticketing_jira"}}),
-		inCase("jira type nil config", synqly.CreateIntegrationRequest{Name: "i6", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID}}),
-		inCase("jira type typed-nil config", synqly.CreateIntegrationRequest{Name: "i7", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: nilJira}}),
-		inCase("mock type typed-nil config", synqly.CreateIntegrationRequest{Name: "i8", ProviderConfig: &synqly.ProviderConfig{Type: mock.ProviderID, Config: nilMock}}),
-		inCase("mismatched config type", synqly.CreateIntegrationRequest{Name: "i9", ProviderConfig: &synqly.ProviderConfig{Type: mock.ProviderID,
-			Config: &jira.Config{URL: "https://x.atlassian.net", Credential: ptr(inline(tok()))}}}),
-		inCase("jira nil credential", synqly.CreateIntegrationRequest{Name: "i10", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID,
-			Config: &jira.Config{URL: "https://x.atlassian.net"}}}),
-		inCase("jira zero credential ref", synqly.CreateIntegrationRequest{Name: "i11", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID,
-			Config: &jira.Config{URL: "https://x.atlassian.net", Credential: &credential.Ref{}}}}),
-		inCase("jira inline typed-nil credential", synqly.CreateIntegrationRequest{Name: "i12", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID,
-			Config: &jira.Config{URL: "https://x.atlassian.net", Credential: &credential.Ref{Type: credential.TypeToken, Inline: nilTok}}}}),
+		inCase("jira type nil config", synqly.CreateIntegrationRequest{Name: "i6", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID}}),
+		inCase("jira type typed-nil config", synqly.CreateIntegrationRequest{Name: "i7", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: nilJira}}),
+		inCase("mock type typed-nil config", synqly.CreateIntegrationRequest{Name: "i8", ProviderConfig: &synqly.ProviderConfig{Type: mock.TicketingID, Config: nilMock}}),
+		inCase("mismatched config type", synqly.CreateIntegrationRequest{Name: "i9", ProviderConfig: &synqly.ProviderConfig{Type: mock.TicketingID,
+			Config: &jira.TicketingConfig{URL: "https://x.atlassian.net", Credential: credential.Inline(tok())}}}),
+		inCase("jira nil credential", synqly.CreateIntegrationRequest{Name: "i10", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID,
+			Config: &jira.TicketingConfig{URL: "https://x.atlassian.net"}}}),
+		inCase("jira zero credential ref", synqly.CreateIntegrationRequest{Name: "i11", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID,
+			Config: &jira.TicketingConfig{URL: "https://x.atlassian.net", Credential: &credential.Ref{}}}}),
+		inCase("jira inline typed-nil credential", synqly.CreateIntegrationRequest{Name: "i12", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID,
+			Config: &jira.TicketingConfig{URL: "https://x.atlassian.net", Credential: &credential.Ref{Type: credential.TypeToken, Inline: nilTok}}}}),
 		inCase("jira ref to hostile id", synqly.CreateIntegrationRequest{Name: "i13", ProviderConfig: jiraConfig(credential.RefTo("../\x00'", credential.TypeToken))}),
 		inCase("jira ref wrong type", synqly.CreateIntegrationRequest{Name: "i14", ProviderConfig: jiraConfig(credential.RefTo(f.cred.ID, credential.TypeBasic))}),
-		inCase("jira bad url", synqly.CreateIntegrationRequest{Name: "i15", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID,
-			Config: &jira.Config{URL: "javascript:alert(1)", Credential: ptr(inline(tok()))}}}),
-		inCase("jira 1 MB url", synqly.CreateIntegrationRequest{Name: "i16", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID,
-			Config: &jira.Config{URL: "https://" + mb, Credential: ptr(inline(tok()))}}}),
-		inCase("jira url with userinfo", synqly.CreateIntegrationRequest{Name: "i17", ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID,
-			Config: &jira.Config{URL: "https://u:" + robustSecret + "@x.atlassian.net", Credential: ptr(inline(tok()))}}}),
+		inCase("jira bad url", synqly.CreateIntegrationRequest{Name: "i15", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID,
+			Config: &jira.TicketingConfig{URL: "javascript:alert(1)", Credential: credential.Inline(tok())}}}),
+		inCase("jira 1 MB url", synqly.CreateIntegrationRequest{Name: "i16", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID,
+			Config: &jira.TicketingConfig{URL: "https://" + mb, Credential: credential.Inline(tok())}}}),
+		inCase("jira url with userinfo", synqly.CreateIntegrationRequest{Name: "i17", ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID,
+			Config: &jira.TicketingConfig{URL: "https://u:" + robustSecret + "@x.atlassian.net", Credential: credential.Inline(tok())}}}),
 		inCase("1 MB name", synqly.CreateIntegrationRequest{Name: mb, ProviderConfig: mockConfig()}),
 		inCase("1 MB fullname", synqly.CreateIntegrationRequest{Name: "i18", Fullname: mb, ProviderConfig: mockConfig()}),
 		inCase("invalid UTF-8 name", synqly.CreateIntegrationRequest{Name: invalidUTF, ProviderConfig: mockConfig()}),
 		inCase("hostile point id", synqly.CreateIntegrationRequest{Name: "i19", ProviderConfig: mockConfig(), IntegrationPointID: "'\x00"}),
-		inCase("10000 custom field mappings", synqly.CreateIntegrationRequest{Name: "i20", ProviderConfig: &synqly.ProviderConfig{Type: mock.ProviderID,
-			Config: &mock.Config{CustomFieldMappings: manyMappings(10000)}}}),
+		inCase("10000 custom field mappings", synqly.CreateIntegrationRequest{Name: "i20", ProviderConfig: &synqly.ProviderConfig{Type: mock.TicketingID,
+			Config: &mock.TicketingConfig{CustomFieldMappings: manyMappings(10000)}}}),
 
 		credCase("nil config", synqly.CreateCredentialRequest{Config: nil}),
 		credCase("zero value", synqly.CreateCredentialRequest{}),
 		credCase("typed-nil config", synqly.CreateCredentialRequest{Config: nilTok}),
-		credCase("empty token", synqly.CreateCredentialRequest{Config: &synqly.TokenCredential{}}),
-		credCase("empty basic", synqly.CreateCredentialRequest{Config: &synqly.BasicCredential{}}),
+		credCase("empty token", synqly.CreateCredentialRequest{Config: &credential.TokenCredential{}}),
+		credCase("empty basic", synqly.CreateCredentialRequest{Config: &credential.BasicCredential{}}),
 		credCase("bad owner type", synqly.CreateCredentialRequest{Config: tok(), OwnerType: "root"}),
 		credCase("owner type integration but account id", synqly.CreateCredentialRequest{Config: tok(), OwnerType: synqly.OwnerIntegration}),
 		credCase("1 MB name", synqly.CreateCredentialRequest{Name: mb, Config: tok()}),
@@ -661,7 +661,7 @@ func TestRobustHostileUpdates(t *testing.T) {
 			return err
 		}},
 		{name: "Credentials.Update/typed-nil config", want: invalidInput, call: func(ctx context.Context) error {
-			var nilTok *synqly.TokenCredential
+			var nilTok *credential.TokenCredential
 			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Config: nilTok, UpdatedAt: f.cred.UpdatedAt})
 			return err
 		}},
@@ -670,7 +670,7 @@ func TestRobustHostileUpdates(t *testing.T) {
 			return err
 		}},
 		{name: "Credentials.Update/change type", want: []error{synqly.ErrInvalidInput, synqly.ErrConflict}, okAllowed: true, call: func(ctx context.Context) error {
-			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Config: &synqly.BasicCredential{}, UpdatedAt: f.cred.UpdatedAt})
+			_, err := c.Credentials.Update(ctx, f.acct.ID, f.cred.ID, synqly.UpdateCredentialRequest{Name: "tok", Config: &credential.BasicCredential{}, UpdatedAt: f.cred.UpdatedAt})
 			return err
 		}},
 	}
@@ -845,7 +845,7 @@ func robustContextCases(f *robustFixture) []robustCase {
 		{name: "Integrations.List", call: func(ctx context.Context) error { _, err := c.Integrations.List(ctx, synqly.ListOptions{}); return err }},
 		{name: "Integrations.Delete", call: func(ctx context.Context) error { return c.Integrations.Delete(ctx, a, f.jiraIn.ID) }},
 		{name: "Credentials.Create", call: func(ctx context.Context) error {
-			_, err := c.Credentials.Create(ctx, a, synqly.CreateCredentialRequest{Config: &synqly.TokenCredential{Secret: robustSecret}})
+			_, err := c.Credentials.Create(ctx, a, synqly.CreateCredentialRequest{Config: &credential.TokenCredential{Secret: robustSecret}})
 			return err
 		}},
 		{name: "Credentials.Lookup", call: func(ctx context.Context) error { _, err := c.Credentials.Lookup(ctx, f.cred.ID); return err }},
@@ -856,8 +856,8 @@ func robustContextCases(f *robustFixture) []robustCase {
 			_, err := c.Account(a).Integrations.List(ctx, synqly.ListOptions{})
 			return err
 		}},
-		{name: "Client.Ticketing", call: func(ctx context.Context) error { _, err := c.Ticketing(ctx, f.mockIn.ID); return err }},
-		{name: "Account.Ticketing", call: func(ctx context.Context) error { _, err := c.Account(a).Ticketing(ctx, f.mockIn.ID); return err }},
+		{name: "Client.Ticketing", call: func(ctx context.Context) error { _, err := ticketing.Open(ctx, c, f.mockIn.ID); return err }},
+		{name: "Account.Ticketing", call: func(ctx context.Context) error { _, err := ticketing.Open(ctx, c.Account(a), f.mockIn.ID); return err }},
 		{name: "RotateKey", call: func(ctx context.Context) error { _, err := c.RotateKey(ctx); return err }},
 	}
 }
@@ -883,7 +883,7 @@ func TestRobustNilContext(t *testing.T) {
 			if i < len(names)-3 {
 				call = robustContextCases(f)[i].call
 			} else {
-				tk, err := c.Ticketing(context.Background(), f.mockIn.ID)
+				tk, err := ticketing.Open(context.Background(), c, f.mockIn.ID)
 				require.NoError(t, err)
 				tkt, err := tk.CreateTicket(context.Background(), ticketing.CreateTicketRequest{Summary: "x"})
 				require.NoError(t, err)
@@ -930,7 +930,7 @@ func TestRobustNilContext(t *testing.T) {
 func TestRobustMockTicketing(t *testing.T) {
 	f := newRobustFixture(t)
 	ctx := context.Background()
-	tk, err := f.c.Ticketing(ctx, f.mockIn.ID)
+	tk, err := ticketing.Open(ctx, f.c, f.mockIn.ID)
 	require.NoError(t, err)
 	tkt, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "a real ticket", Project: "SEC"})
 	require.NoError(t, err)
@@ -1040,7 +1040,7 @@ func TestRobustMockTicketing(t *testing.T) {
 			return err
 		})
 		add("Tickets/"+h.name, []error{synqly.ErrInvalidQuery}, false, func(ctx context.Context) error {
-			return firstErr(tk.Tickets(ctx, q))
+			return firstErr(tk.AllTickets(ctx, q))
 		})
 	}
 	add("CreateAttachment/nil content", invalidInput, true, func(ctx context.Context) error {

@@ -54,23 +54,23 @@ func TestLeakClientLifecycle(t *testing.T) {
 	mk, err := c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{Name: "mock", ProviderConfig: mockConfig()})
 	require.NoError(t, err)
 	jr, err := c.Integrations.Create(ctx, a.ID, synqly.CreateIntegrationRequest{Name: "jira", ProviderConfig: &synqly.ProviderConfig{
-		Type: jira.ProviderID, Config: &jira.Config{URL: fake.URL, DefaultProject: "SEC", Credential: ptr(credential.InlineRef(
-			&synqly.BasicCredential{Username: fake.Email, Secret: credential.Secret(fake.Token)}))}}})
+		Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: fake.URL, DefaultProject: "SEC", Credential: credential.Inline(
+			&credential.BasicCredential{Username: fake.Email, Secret: credential.Secret(fake.Token)})}}})
 	require.NoError(t, err)
 	_, err = c.Audit.List(ctx, synqly.ListOptions{})
 	require.NoError(t, err)
 
-	tk, err := c.Ticketing(ctx, mk.Integration.ID)
+	tk, err := ticketing.Open(ctx, c, mk.Integration.ID)
 	require.NoError(t, err)
 	tkt, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "mock ticket"})
 	require.NoError(t, err)
 	_, err = tk.GetTicket(ctx, tkt.ID)
 	require.NoError(t, err)
-	for range tk.Tickets(ctx, ticketing.QueryTicketsRequest{}) {
+	for range tk.AllTickets(ctx, ticketing.QueryTicketsRequest{}) {
 		break
 	}
 
-	jt, err := c.Account(a.ID).Ticketing(ctx, jr.Integration.ID)
+	jt, err := ticketing.Open(ctx, c.Account(a.ID), jr.Integration.ID)
 	require.NoError(t, err)
 	jtk, err := jt.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "jira ticket", Project: "SEC", IssueType: "Task"})
 	require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 )
 
@@ -58,11 +59,11 @@ func TestAccountScopeNeverLeaks(t *testing.T) {
 		f := &tenantFixture{acct: mustAccount(t, c, fmt.Sprintf("Tenant %d", i))}
 		for j := range 3 {
 			cr, err := c.Credentials.Create(ctx, f.acct.ID, synqly.CreateCredentialRequest{Name: fmt.Sprintf("cred-%d", j),
-				Config: &synqly.TokenCredential{Secret: "t"}})
+				Config: &credential.TokenCredential{Secret: "t"}})
 			require.NoError(t, err)
 			f.creds = append(f.creds, cr.ID)
 			res, err := c.Integrations.Create(ctx, f.acct.ID, synqly.CreateIntegrationRequest{Name: fmt.Sprintf("int-%d", j),
-				ProviderConfig: jiraConfig(inline(&synqly.TokenCredential{Secret: "t"}))})
+				ProviderConfig: jiraConfig(credential.Inline(&credential.TokenCredential{Secret: "t"}))})
 			require.NoError(t, err)
 			f.ints = append(f.ints, res.Integration.ID)
 			f.icreds = append(f.icreds, res.CredentialsCreated[0].ID)
@@ -108,7 +109,7 @@ func TestAccountScopeNeverLeaks(t *testing.T) {
 			err = h.Credentials.Delete(ctx, pick(other.ints), pick(other.icreds))
 		case 8:
 			_, err = h.Credentials.Create(ctx, pick(other.ints), synqly.CreateCredentialRequest{OwnerType: synqly.OwnerIntegration,
-				Config: &synqly.TokenCredential{Secret: "x"}})
+				Config: &credential.TokenCredential{Secret: "x"}})
 		case 9:
 			// My own integration pointing at another tenant's credential.
 			_, err = h.Integrations.Patch(ctx, pick(me.ints), []synqly.PatchOperation{{Op: "replace", Path: "/provider_config/credential",

@@ -13,11 +13,12 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing/ticketingtest"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/mock"
 )
 
 // TestMockOnStoreState runs the ticketing conformance suite against the
-// mock provider keeping its state in the SQLite store, as Client.Ticketing
+// mock provider keeping its state in the SQLite store, as ticketing.Open
 // builds it.
 func TestMockOnStoreState(t *testing.T) {
 	c := open(t, filepath.Join(t.TempDir(), "db"), WithSecretKey(key1))
@@ -27,12 +28,16 @@ func TestMockOnStoreState(t *testing.T) {
 	require.NoError(t, err)
 	n := 0
 	ticketingtest.Run(t, ticketingtest.Harness{
+		Registration: mock.Ticketing,
 		Open: func(t *testing.T) ticketing.Driver {
 			n++
 			res, err := c.Integrations.Create(ctx, a.ID, CreateIntegrationRequest{Name: fmt.Sprintf("mock-%d", n),
-				ProviderConfig: &ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}})
+				ProviderConfig: &ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}}})
 			require.NoError(t, err)
-			return mock.NewDriver(&integrationState{c: c, integrationID: res.Integration.ID, accountID: a.ID}, &mock.Config{})
+			d, err := mock.Ticketing.Open(ctx, providers.OpenRequest{Config: &mock.TicketingConfig{},
+				State: &integrationState{c: c, integrationID: res.Integration.ID, accountID: a.ID}})
+			require.NoError(t, err)
+			return d
 		},
 		Project:    "SEC",
 		IssueType:  "Task",
@@ -51,7 +56,7 @@ func TestIntegrationState(t *testing.T) {
 	var states []*integrationState
 	for i := range 2 {
 		res, err := c.Integrations.Create(ctx, a.ID, CreateIntegrationRequest{Name: fmt.Sprintf("m%d", i),
-			ProviderConfig: &ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}})
+			ProviderConfig: &ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}}})
 		require.NoError(t, err)
 		states = append(states, &integrationState{c: c, integrationID: res.Integration.ID, accountID: a.ID})
 	}

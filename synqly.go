@@ -23,6 +23,7 @@
 package synqly
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,9 +36,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/internal/ids"
 	"github.com/seed-e6251c81/synqly/internal/seal"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/store"
 	"github.com/seed-e6251c81/synqly/store/sqlite"
 )
@@ -97,6 +102,9 @@ type options struct {
 	httpClient    *http.Client
 	revalidate    time.Duration
 	revalidateSet bool
+	registry      *providers.Registry
+	tracer        trace.TracerProvider
+	meter         metric.MeterProvider
 }
 
 // WithStore makes the client keep its objects in s instead of the embedded
@@ -171,6 +179,9 @@ type Client struct {
 
 	httpClient *http.Client
 	drivers    driverCache
+	registry   *providers.Registry
+	tracer     trace.TracerProvider
+	meter      metric.MeterProvider
 }
 
 // Open returns a client. With no options it opens (creating if needed) the
@@ -192,7 +203,8 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 	if o.newID == nil {
 		o.newID = ids.New
 	}
-	c := &Client{log: o.logger, now: func() time.Time { return o.now().UTC() }, newID: o.newID, httpClient: o.httpClient}
+	c := &Client{log: o.logger, now: func() time.Time { return o.now().UTC() }, newID: o.newID, httpClient: o.httpClient,
+		registry: cmp.Or(o.registry, providers.Default), tracer: o.tracer, meter: o.meter}
 	c.drivers.maxAge = time.Second
 	if o.revalidateSet {
 		c.drivers.maxAge = max(o.revalidate, 0)

@@ -161,7 +161,7 @@ func step(ctx context.Context, c *synqly.Client, m *model, rng *rand.Rand, acct 
 		*seq++
 		name := fmt.Sprintf("int-g%d-%d", g, *seq)
 		res, err := tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: name, Fullname: name,
-			ProviderConfig: &synqly.ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}})
+			ProviderConfig: &synqly.ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}}})
 		if err != nil {
 			return "create", err
 		}
@@ -205,7 +205,7 @@ func step(ctx context.Context, c *synqly.Client, m *model, rng *rand.Rand, acct 
 		}
 	case p < 85:
 		page, err := tenant.Integrations.List(ctx, synqly.ListOptions{
-			Filter: []string{"name[like]int-g*", "provider_type[eq]" + mock.ProviderID},
+			Filter: []string{"name[like]int-g*", "provider_type[eq]" + mock.TicketingID},
 			Order:  []string{"created_at[desc]"}, Limit: 20,
 		})
 		if err != nil {

@@ -125,7 +125,7 @@ func TestConfigsNeverLeak(t *testing.T) {
 				Name:            "x",
 				BasicCredential: BasicCredential{Username: "u", Secret: secretBasic},
 				Config:          c,
-				Ref:             InlineRef(c),
+				Ref:             *Inline(c),
 				Value:           TokenCredential{Secret: secretToken},
 			}
 			for _, v := range []any{c, elem, outer, &outer, []Config{c}, map[string]any{"c": c, "e": elem}} {

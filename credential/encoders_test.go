@@ -46,8 +46,8 @@ func holders() map[string]any {
 		name := string(c.Type())
 		out[name+"/pointer"] = c
 		out[name+"/value"] = derefConfig(c)
-		out[name+"/ref"] = InlineRef(c)
-		out[name+"/struct"] = outer{Name: "n", Config: c, Ref: InlineRef(c), Map: map[string]Secret{"k": Secret(secretToken)}, Any: c}
+		out[name+"/ref"] = *Inline(c)
+		out[name+"/struct"] = outer{Name: "n", Config: c, Ref: *Inline(c), Map: map[string]Secret{"k": Secret(secretToken)}, Any: c}
 		out[name+"/struct-pointer"] = &outer{Name: "n", Config: c, Any: Secret(secretSecret)}
 		out[name+"/map"] = map[string]any{"config": c, "secret": Secret(secretBasic)}
 		out[name+"/slice"] = []Config{c, c}
@@ -147,7 +147,7 @@ func TestSecretGobDecodeRefusesRedacted(t *testing.T) {
 	}
 	// A reference carries no secret: it round-trips.
 	buf.Reset()
-	ref := RefTo("cred-1", TypeBasic)
+	ref := *RefTo("cred-1", TypeBasic)
 	if err := gob.NewEncoder(&buf).Encode(ref); err != nil {
 		t.Fatal(err)
 	}

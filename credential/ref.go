@@ -42,15 +42,23 @@ type Ref struct {
 	Inline Config
 }
 
-// RefTo returns a reference to the stored credential id, of type t.
-func RefTo(id string, t Type) Ref { return Ref{ID: id, Type: t} }
+// RefTo returns a reference to the stored credential id, of type t, in the
+// pointer form provider configurations hold:
+//
+//	cfg := &jira.TicketingConfig{URL: u, Credential: credential.RefTo(id, credential.TypeBasic)}
+func RefTo(id string, t Type) *Ref { return &Ref{ID: id, Type: t} }
 
-// InlineRef returns an inline Ref holding c.
-func InlineRef(c Config) Ref {
+// Inline returns a Ref carrying c inline, in the pointer form provider
+// configurations hold; the management plane stores c as a new Managed
+// credential and replaces the Ref with a reference to it. Inline(nil) is nil,
+// "no credential".
+//
+//	cfg := &jira.TicketingConfig{URL: u, Credential: credential.Inline(&credential.BasicCredential{...})}
+func Inline(c Config) *Ref {
 	if isNil(c) {
-		return Ref{}
+		return nil
 	}
-	return Ref{Type: c.Type(), Inline: c}
+	return &Ref{Type: c.Type(), Inline: c}
 }
 
 // IsInline reports whether r carries an inline configuration rather than a

@@ -12,7 +12,7 @@ import (
 )
 
 func TestRefReference(t *testing.T) {
-	r := RefTo("cred-123", TypeBasic)
+	r := *RefTo("cred-123", TypeBasic)
 	if r.IsInline() || r.IsZero() {
 		t.Errorf("IsInline %v IsZero %v", r.IsInline(), r.IsZero())
 	}
@@ -109,8 +109,8 @@ func TestRefZero(t *testing.T) {
 		t.Errorf("omitzero: %s", js)
 	}
 	wantInvalid(t, r.Validate(), "credential")
-	if InlineRef(nil) != (Ref{}) || InlineRef((*BasicCredential)(nil)) != (Ref{}) {
-		t.Error("InlineRef(nil) is not zero")
+	if Inline(nil) != nil || Inline((*BasicCredential)(nil)) != nil {
+		t.Error("Inline(nil) is not nil")
 	}
 }
 
@@ -132,13 +132,13 @@ func TestRefUnmarshalErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := RefTo("keep", TypeToken)
+			r := *RefTo("keep", TypeToken)
 			err := r.UnmarshalJSON([]byte(tt.in))
 			e := wantInvalid(t, err, tt.field)
 			if e != nil && !strings.Contains(e.Message, tt.msg) {
 				t.Errorf("message %q, want %q", e.Message, tt.msg)
 			}
-			if r != RefTo("keep", TypeToken) {
+			if r != *RefTo("keep", TypeToken) {
 				t.Errorf("Ref changed on error: %+v", r)
 			}
 			noSecrets(t, "error", err.Error())
@@ -173,13 +173,13 @@ func TestRefValidate(t *testing.T) {
 		{"both", Ref{ID: "id", Type: TypeBasic, Inline: basic}, nil, "credential"},
 		{"type mismatch", Ref{Type: TypeToken, Inline: basic}, nil, "credential.type"},
 		{"no type", Ref{ID: "id"}, nil, "credential.type"},
-		{"bad type", RefTo("id", "password"), nil, "credential.type"},
-		{"not allowed", RefTo("id", TypeBasic), []Type{TypeToken, TypeOAuthClient}, "credential.type"},
-		{"inline not allowed", InlineRef(basic), []Type{TypeToken}, "credential.type"},
-		{"blank id", RefTo("   ", TypeBasic), nil, "credential.value"},
-		{"control in id", RefTo("a\nb", TypeBasic), nil, "credential.value"},
-		{"long id", RefTo(strings.Repeat("a", 257), TypeBasic), nil, "credential.value"},
-		{"invalid inline", InlineRef(&BasicCredential{Username: "u"}), nil, "credential.secret"},
+		{"bad type", *RefTo("id", "password"), nil, "credential.type"},
+		{"not allowed", *RefTo("id", TypeBasic), []Type{TypeToken, TypeOAuthClient}, "credential.type"},
+		{"inline not allowed", *Inline(basic), []Type{TypeToken}, "credential.type"},
+		{"blank id", *RefTo("   ", TypeBasic), nil, "credential.value"},
+		{"control in id", *RefTo("a\nb", TypeBasic), nil, "credential.value"},
+		{"long id", *RefTo(strings.Repeat("a", 257), TypeBasic), nil, "credential.value"},
+		{"invalid inline", *Inline(&BasicCredential{Username: "u"}), nil, "credential.secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,20 +1,29 @@
-// Package providers is the registry of provider drivers.
+// Package providers is the registry of provider drivers, and what connectors
+// and the management plane share about them.
 //
 // A provider is one third-party service behind a connector: "ticketing_jira"
-// is the Jira provider of the ticketing connector. Each provider lives in its
-// own package under providers/ and registers itself in an init function, the
-// way database/sql drivers do; an application makes a provider available by
-// importing its package for the side effect:
+// is the Jira provider of the ticketing connector. A vendor's package under
+// providers/ registers its providers — one per connector it serves — in an
+// init function, the way database/sql drivers do, through the typed Register
+// of each connector package (ticketing.Register, notifications.Register); an
+// application makes them available by importing the package for the side
+// effect:
 //
 //	import _ "github.com/seed-e6251c81/synqly/providers/jira"
 //
-// or every provider at once with providers/all. The registry records, for each
-// provider, its connector category, how to decode and validate its
-// configuration, and which credential types it accepts. An integration whose
+// or every provider at once with providers/all. The registry records, for
+// each provider, its connector, how to decode and validate its configuration
+// (and the configuration's schema), which credential types it accepts, the
+// operations it supports, and how to open its driver. An integration whose
 // provider is not registered is refused.
+//
+// Registrations go to Default unless a Registry is given: tests and
+// programs that want no global state make their own with NewRegistry and
+// pass it to the client (synqly.WithProviders).
 package providers
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -67,6 +76,12 @@ type Config interface {
 	CredentialRefs() map[string]*credential.Ref
 }
 
+// Opener builds a provider's connector driver for one integration. The
+// value it returns implements the driver interface of the provider's
+// connector (e.g. ticketing.Driver); connector packages register typed
+// openers and wrap them in an Opener.
+type Opener func(ctx context.Context, req OpenRequest) (any, error)
+
 // Provider describes one registered provider.
 type Provider struct {
 	// ID is the provider config id, e.g. "ticketing_jira". The part before
@@ -86,34 +101,92 @@ type Provider struct {
 	// integrations can be managed, and connecting to them is an
 	// errs.ErrUnsupported error).
 	Open Opener
-	// Operations lists the connector operations the driver supports, for
-	// capability listings; the driver's own Capabilities are authoritative.
+	// Operations lists the connector operations the provider supports, as
+	// its registration declares them once (the connector derives it from
+	// its typed capabilities).
 	Operations []string
+	// Capabilities is the connector's own description of what the
+	// provider supports (e.g. a ticketing.Capabilities with the orders it
+	// can sort by), for the connector package; nil if none.
+	Capabilities any
 }
 
 // Accepts reports whether the provider accepts credentials of type t.
 func (p Provider) Accepts(t credential.Type) bool { return slices.Contains(p.CredentialTypes, t) }
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]Provider{}
-)
+// Supports reports whether the provider supports the connector operation.
+func (p Provider) Supports(op string) bool { return slices.Contains(p.Operations, op) }
 
-// Register makes a provider available. It is meant to be called from the
-// provider package's init function and panics, like sql.Register, if the
-// description is inconsistent or the id is registered twice: both are
-// programming errors in the provider package, never the result of user input.
-func Register(p Provider) {
+// Schema describes the provider's configuration fields (see ConfigSchema).
+func (p Provider) Schema() []ConfigField {
+	if p.NewConfig == nil {
+		return nil
+	}
+	return ConfigSchema(p.NewConfig(), p.CredentialTypes)
+}
+
+// Connector describes a connector, as its package registers it.
+type Connector struct {
+	// Category is the connector's id, e.g. "ticketing".
+	Category Category
+	// Operations lists every operation of the connector, in the
+	// reference's order.
+	Operations []string
+}
+
+// Registry holds registered providers and connectors. It is safe for
+// concurrent use; its zero value is not ready, use NewRegistry.
+type Registry struct {
+	mu         sync.RWMutex
+	providers  map[string]Provider
+	connectors map[Category]Connector
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{providers: map[string]Provider{}, connectors: map[Category]Connector{}}
+}
+
+// Default is the registry that providers' init functions register into, and
+// that clients use unless given another (synqly.WithProviders).
+var Default = NewRegistry()
+
+// Register makes a provider available in r. It is meant to be called from
+// a provider package's init function (through its connector's Register)
+// and panics, like sql.Register, if the description is inconsistent or the
+// id is registered twice: both are programming errors in the provider
+// package, never the result of user input.
+func (r *Registry) Register(p Provider) {
 	if err := check(p); err != nil {
 		panic("providers: Register: " + err.Error())
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := registry[p.ID]; dup {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.providers[p.ID]; dup {
 		panic("providers: Register called twice for " + p.ID)
 	}
 	p.CredentialTypes = slices.Clone(p.CredentialTypes)
-	registry[p.ID] = p
+	p.Operations = slices.Clone(p.Operations)
+	r.providers[p.ID] = p
+}
+
+// RegisterConnector records a connector and its operations, for capability
+// listings. A connector package calls it in its init function; registering
+// one category twice with other operations panics.
+func (r *Registry) RegisterConnector(c Connector) {
+	if !c.Category.Valid() {
+		panic(fmt.Sprintf("providers: RegisterConnector: unknown category %q", c.Category))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.connectors[c.Category]; ok {
+		if !slices.Equal(old.Operations, c.Operations) {
+			panic("providers: RegisterConnector called twice for " + string(c.Category))
+		}
+		return
+	}
+	c.Operations = slices.Clone(c.Operations)
+	r.connectors[c.Category] = c
 }
 
 func check(p Provider) error {
@@ -135,19 +208,19 @@ func check(p Provider) error {
 }
 
 // Lookup returns the provider registered under id.
-func Lookup(id string) (Provider, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	p, ok := registry[id]
+func (r *Registry) Lookup(id string) (Provider, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	p, ok := r.providers[id]
 	return p, ok
 }
 
 // All returns every registered provider, sorted by id.
-func All() []Provider {
-	mu.RLock()
-	defer mu.RUnlock()
-	out := make([]Provider, 0, len(registry))
-	for _, p := range registry {
+func (r *Registry) All() []Provider {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Provider, 0, len(r.providers))
+	for _, p := range r.providers {
 		out = append(out, p)
 	}
 	slices.SortFunc(out, func(a, b Provider) int { return strings.Compare(a.ID, b.ID) })
@@ -155,11 +228,39 @@ func All() []Provider {
 }
 
 // IDs returns the ids of every registered provider, sorted.
-func IDs() []string {
-	ps := All()
+func (r *Registry) IDs() []string {
+	ps := r.All()
 	ids := make([]string, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
 	return ids
 }
+
+// Connectors returns the registered connectors, in the order of Categories.
+func (r *Registry) Connectors() []Connector {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var out []Connector
+	for _, c := range Categories {
+		if conn, ok := r.connectors[c]; ok {
+			out = append(out, conn)
+		}
+	}
+	return out
+}
+
+// Register registers p in Default; see Registry.Register.
+func Register(p Provider) { Default.Register(p) }
+
+// RegisterConnector registers c in Default; see Registry.RegisterConnector.
+func RegisterConnector(c Connector) { Default.RegisterConnector(c) }
+
+// Lookup returns the provider registered in Default under id.
+func Lookup(id string) (Provider, bool) { return Default.Lookup(id) }
+
+// All returns every provider registered in Default, sorted by id.
+func All() []Provider { return Default.All() }
+
+// IDs returns the ids of every provider registered in Default, sorted.
+func IDs() []string { return Default.IDs() }

@@ -6,10 +6,10 @@
 // Applications hold a *Connector bound to one integration, usually from
 // synqly.Client.Ticketing:
 //
-//	tk, err := client.Ticketing(ctx, integrationID)
+//	tk, err := ticketing.Open(ctx, client, integrationID)
 //	t, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "CVE-2026-1234 on web-01", Project: "SEC",
 //		Priority: ticketing.PriorityHigh})
-//	for t, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"status[eq]Open"}}) { ... }
+//	for t, err := range tk.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"status[eq]Open"}}) { ... }
 //
 // Providers implement the narrow Driver interface (embedding Unimplemented
 // for what they lack) and declare their Capabilities; the Connector validates

@@ -8,16 +8,26 @@ import (
 	"github.com/seed-e6251c81/synqly/filter"
 )
 
-// Capabilities describe what a driver can do.
+// Capabilities describe what a provider can do. A provider declares them
+// once, in its Registration; the registry, the capability listings and the
+// Connector's gate all read them from there.
 type Capabilities struct {
-	// Operations lists the operations the driver supports; the Connector
+	// Operations lists the operations the provider supports; the Connector
 	// answers every other one with errs.ErrUnsupported before calling the
-	// driver.
+	// driver, and the driver answers them with errs.ErrUnsupported too
+	// (by embedding Unimplemented), which ticketingtest checks.
 	Operations []Operation
 	// Orders lists the ticket fields the provider can order QueryTickets
 	// by. Ordering by another field is an errs.ErrUnsupported error (an
 	// order applied to one page in memory would not be an order).
 	Orders []string
+}
+
+// clone returns a copy of c that shares no slice with it: a registration
+// is an exported variable, and what the registry keeps must not change
+// with it.
+func (c Capabilities) clone() Capabilities {
+	return Capabilities{Operations: slices.Clone(c.Operations), Orders: slices.Clone(c.Orders)}
 }
 
 // Supports reports whether op is in c.Operations.
@@ -68,14 +78,13 @@ type ListRequest struct {
 }
 
 // Driver is what a ticketing provider implements. Drivers are built by the
-// provider registry for one integration and may be used by many goroutines
-// at once. The Connector validates input, checks Capabilities before every
-// call, applies JSON Patches and filters in memory, so a driver only
-// translates. Embed Unimplemented to inherit ErrUnsupported answers for the
-// operations a provider lacks.
+// provider's registered opener for one integration and may be used by many
+// goroutines at once. The Connector validates input, checks the declared
+// Capabilities before every call, applies JSON Patches and filters in
+// memory, so a driver only translates. Embed Unimplemented to inherit
+// ErrUnsupported answers for the operations a provider lacks (and to keep
+// compiling when an operation is added).
 type Driver interface {
-	Capabilities() Capabilities
-
 	ListProjects(ctx context.Context, req ListRequest) (*Page[Project], error)
 	ListIssueTypes(ctx context.Context, project string) ([]IssueType, error)
 	ListRemoteFields(ctx context.Context) ([]RemoteField, error)
@@ -113,9 +122,6 @@ type Unimplemented struct{}
 func unsupported(op Operation) error {
 	return errs.New(errs.Unsupported, "this provider does not support %s", op)
 }
-
-// Capabilities implements Driver: nothing supported.
-func (Unimplemented) Capabilities() Capabilities { return Capabilities{} }
 
 // ListProjects implements Driver.
 func (Unimplemented) ListProjects(context.Context, ListRequest) (*Page[Project], error) {

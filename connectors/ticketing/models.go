@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/seed-e6251c81/synqly/internal/strictjson"
+	"github.com/seed-e6251c81/synqly/page"
 )
 
 // Priority is a ticket's priority.
@@ -302,9 +303,7 @@ type Agent struct {
 	Unmapped    map[string]any `json:"unmapped,omitempty"`
 }
 
-// Page is one page of a paged list. An empty Cursor means there are no
-// more pages.
-type Page[T any] struct {
-	Result []T    `json:"result"`
-	Cursor string `json:"cursor"`
-}
+// Page is one page of a paged list: page.Page, the one page type of the
+// library. An empty Next means there are no more pages; otherwise pass it as
+// the next request's Cursor.
+type Page[T any] = page.Page[T]

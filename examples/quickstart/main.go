@@ -76,8 +76,8 @@ func run(ctx context.Context, db string) error {
 	tenant := c.Account(acct.ID)
 	cred, err := tenant.Credentials.Create(ctx, acct.ID, synqly.CreateCredentialRequest{
 		Fullname: "Jira API token",
-		Config:   &synqly.BasicCredential{Username: "bot@acme.example", Secret: credential.Secret("not-a-real-token")},
-		Expires:  ptr(time.Now().Add(365 * 24 * time.Hour)),
+		Config:   &credential.BasicCredential{Username: "bot@acme.example", Secret: credential.Secret("not-a-real-token")},
+		Expires:  new(time.Now().Add(365 * 24 * time.Hour)),
 	})
 	if errors.Is(err, synqly.ErrConflict) {
 		cred, err = first(tenant.Credentials.List(ctx, acct.ID, synqly.ListOptions{Filter: []string{"name[eq]jira-api-token"}}))
@@ -91,14 +91,14 @@ func run(ctx context.Context, db string) error {
 	for _, req := range []synqly.CreateIntegrationRequest{{
 		Fullname:           "Acme Jira",
 		IntegrationPointID: point.ID,
-		ProviderConfig: &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{
+		ProviderConfig: &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{
 			URL:        "https://acme.atlassian.net",
-			Credential: ptr(credential.RefTo(cred.ID, credential.TypeBasic)),
+			Credential: credential.RefTo(cred.ID, credential.TypeBasic),
 		}},
 	}, {
 		Fullname:           "Acme Mock Tickets",
 		IntegrationPointID: point.ID,
-		ProviderConfig:     &synqly.ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}},
+		ProviderConfig:     &synqly.ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}},
 	}} {
 		res, err := tenant.Integrations.Create(ctx, req)
 		if errors.Is(err, synqly.ErrConflict) {
@@ -127,7 +127,7 @@ func run(ctx context.Context, db string) error {
 	// 6. Patch one with JSON Patch: a failed test changes nothing.
 	jiraIn := page.Result[len(page.Result)-1]
 	for _, in := range page.Result {
-		if in.ProviderType == jira.ProviderID {
+		if in.ProviderType == jira.TicketingID {
 			jiraIn = in
 		}
 	}
@@ -149,11 +149,11 @@ func run(ctx context.Context, db string) error {
 	// reach Jira, ServiceNow or PagerDuty when the integration names them.
 	var mockIn *synqly.Integration
 	for _, in := range page.Result {
-		if in.ProviderType == mock.ProviderID {
+		if in.ProviderType == mock.TicketingID {
 			mockIn = in
 		}
 	}
-	tk, err := tenant.Ticketing(ctx, mockIn.ID)
+	tk, err := ticketing.Open(ctx, tenant, mockIn.ID)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func run(ctx context.Context, db string) error {
 	fmt.Printf("\nticket patched: %s priority=%s status=%s\n", first.Name, first.Priority, first.Status)
 	fmt.Println("\nhigh-priority CVE tickets (all runs), newest first:")
 	shown := 0
-	for t, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{
+	for t, err := range tk.AllTickets(ctx, ticketing.QueryTicketsRequest{
 		Filter: []string{"summary[like]CVE-*", "priority[in]URGENT,HIGH"},
 		Order:  []string{"created_at[desc]"},
 	}) {
@@ -222,5 +222,3 @@ func first[T any](p *synqly.Page[T], err error) (*T, error) {
 	}
 	return p.Result[0], nil
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -55,13 +55,12 @@ func providerConfig(provider, url, project string) (*synqly.ProviderConfig, stri
 		}
 		return "", fmt.Errorf("set %s", names[0])
 	}
-	inline := func(c credential.Config) *credential.Ref { r := credential.InlineRef(c); return &r }
 	switch provider {
 	case "mock":
 		if project == "" {
 			project = "SEC"
 		}
-		return &synqly.ProviderConfig{Type: mock.ProviderID, Config: &mock.Config{}}, project, nil
+		return &synqly.ProviderConfig{Type: mock.TicketingID, Config: &mock.TicketingConfig{}}, project, nil
 	case "jira":
 		email, err := env("JIRA_EMAIL")
 		if err != nil {
@@ -71,8 +70,8 @@ func providerConfig(provider, url, project string) (*synqly.ProviderConfig, stri
 		if err != nil {
 			return nil, "", err
 		}
-		return &synqly.ProviderConfig{Type: jira.ProviderID, Config: &jira.Config{URL: url, DefaultProject: project,
-			Credential: inline(&credential.BasicCredential{Username: email, Secret: credential.Secret(tok)})}}, project, nil
+		return &synqly.ProviderConfig{Type: jira.TicketingID, Config: &jira.TicketingConfig{URL: url, DefaultProject: project,
+			Credential: credential.Inline(&credential.BasicCredential{Username: email, Secret: credential.Secret(tok)})}}, project, nil
 	case "servicenow":
 		var cred credential.Config
 		if id := os.Getenv("SERVICENOW_CLIENT_ID"); id != "" {
@@ -92,8 +91,8 @@ func providerConfig(provider, url, project string) (*synqly.ProviderConfig, stri
 			}
 			cred = &credential.BasicCredential{Username: user, Secret: credential.Secret(pw)}
 		}
-		return &synqly.ProviderConfig{Type: servicenow.ProviderID, Config: &servicenow.Config{URL: url, DefaultProject: project,
-			Credential: inline(cred)}}, project, nil
+		return &synqly.ProviderConfig{Type: servicenow.TicketingID, Config: &servicenow.TicketingConfig{URL: url, DefaultProject: project,
+			Credential: credential.Inline(cred)}}, project, nil
 	case "pagerduty":
 		tok, err := env("PAGERDUTY_TOKEN")
 		if err != nil {
@@ -106,8 +105,8 @@ func providerConfig(provider, url, project string) (*synqly.ProviderConfig, stri
 		if url == "" {
 			url = "https://api.pagerduty.com"
 		}
-		return &synqly.ProviderConfig{Type: pagerduty.ProviderID, Config: &pagerduty.Config{URL: url, DefaultProject: project,
-			DefaultCreator: from, Credential: inline(&credential.TokenCredential{Secret: credential.Secret(tok)})}}, project, nil
+		return &synqly.ProviderConfig{Type: pagerduty.TicketingID, Config: &pagerduty.TicketingConfig{URL: url, DefaultProject: project,
+			DefaultCreator: from, Credential: credential.Inline(&credential.TokenCredential{Secret: credential.Secret(tok)})}}, project, nil
 	}
 	return nil, "", fmt.Errorf("unknown provider %q: use mock, jira, servicenow or pagerduty", provider)
 }
@@ -164,7 +163,7 @@ func run(ctx context.Context, provider, url, project, db string) error {
 		integrationID = res.Integration.ID
 	}
 
-	tk, err := tenant.Ticketing(ctx, integrationID)
+	tk, err := ticketing.Open(ctx, tenant, integrationID)
 	if err != nil {
 		return err
 	}
@@ -191,7 +190,7 @@ func run(ctx context.Context, provider, url, project, db string) error {
 
 	fmt.Println("open high-priority tickets matching *CVE-2026-1234*:")
 	n := 0
-	for t, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{
+	for t, err := range tk.AllTickets(ctx, ticketing.QueryTicketsRequest{
 		Filter: []string{"summary[like]*CVE-2026-1234*", "priority[in]URGENT,HIGH"},
 		Order:  []string{"created_at[desc]"},
 		Limit:  20,

@@ -39,6 +39,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
 )
 
 // Options configure a Client. Zero values take the defaults.
@@ -586,4 +587,21 @@ func (c *Client) snippetText(text string) string {
 		s = cutUTF8(s, max) + "…"
 	}
 	return s
+}
+
+// OptionsFor returns the Options of a driver opened with req: its HTTP
+// client, logger and HTTPOptions, for the vendor named vendor. Drivers add
+// what is theirs (ErrorDetail, UserAgent).
+func OptionsFor(req providers.OpenRequest, vendor string) Options {
+	return Options{
+		HTTPClient:       req.HTTPClient,
+		MaxRetries:       req.MaxRetries,
+		RetryWaitMin:     req.RetryWaitMin,
+		RetryWaitMax:     req.RetryWaitMax,
+		Timeout:          req.Timeout,
+		MaxResponseBytes: req.MaxResponseBytes,
+		Logger:           req.Logger,
+		UserAgent:        "synqly-go (" + vendor + ")",
+		Vendor:           vendor,
+	}
 }

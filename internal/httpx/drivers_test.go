@@ -31,20 +31,19 @@ func malformedDrivers(t *testing.T, base string) map[string]struct {
 	path string
 } {
 	t.Helper()
-	jd, err := jira.New(&jira.Config{URL: base}, &credential.TokenCredential{Secret: driverSecret}, jira.Options{MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
+	open := func(reg ticketing.Registration, cfg providers.Config) ticketing.Driver {
+		d, err := reg.Open(context.Background(), providers.OpenRequest{Config: cfg,
+			Credentials: map[string]credential.Config{"credential": &credential.TokenCredential{Secret: driverSecret}},
+			HTTPOptions: providers.HTTPOptions{MaxRetries: -1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
 	}
-	ref := credential.RefTo("cred-1", credential.TypeToken)
-	sd, err := servicenow.Open(context.Background(), providers.OpenRequest{Config: &servicenow.Config{URL: base, Credential: &ref},
-		Credentials: map[string]credential.Config{"credential": &credential.TokenCredential{Secret: driverSecret}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pd, err := pagerduty.New(&pagerduty.Config{URL: base}, driverSecret, pagerduty.Options{MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref := func() *credential.Ref { return credential.RefTo("cred-1", credential.TypeToken) }
+	jd := open(jira.Ticketing, &jira.TicketingConfig{URL: base, Credential: ref()})
+	sd := open(servicenow.Ticketing, &servicenow.TicketingConfig{URL: base, Credential: ref()})
+	pd := open(pagerduty.Ticketing, &pagerduty.TicketingConfig{URL: base, Credential: ref()})
 	const sysID = "0123456789abcdef0123456789abcdef"
 	out := map[string]struct {
 		d    ticketing.Driver
@@ -52,7 +51,7 @@ func malformedDrivers(t *testing.T, base string) map[string]struct {
 		path string
 	}{
 		"jira":       {jd, "SEC-1", "/rest/api/3/issue/SEC-1"},
-		"servicenow": {sd.(ticketing.Driver), sysID, "/api/now/table/incident/" + sysID},
+		"servicenow": {sd, sysID, "/api/now/table/incident/" + sysID},
 		"pagerduty":  {pd, "Q1", "/incidents/Q1"},
 	}
 	for _, v := range out {

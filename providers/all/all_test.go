@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/seed-e6251c81/synqly"
+	"github.com/seed-e6251c81/synqly/providers"
 	_ "github.com/seed-e6251c81/synqly/providers/all"
 )
 
@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite docs/capabilities.md")
 // of this module: it is generated from their registrations.
 func TestCapabilityTable(t *testing.T) {
 	var b bytes.Buffer
-	if err := synqly.WriteCapabilityTable(&b); err != nil {
+	if err := providers.Default.WriteCapabilityTable(&b); err != nil {
 		t.Fatal(err)
 	}
 	const path = "../../docs/capabilities.md"

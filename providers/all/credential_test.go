@@ -18,14 +18,14 @@ import (
 // configuration but for its credential. A provider registered with
 // credential types must be listed here.
 var configWith = map[string]func(*credential.Ref) providers.Config{
-	jira.ProviderID: func(r *credential.Ref) providers.Config {
-		return &jira.Config{URL: "https://example.atlassian.net", Credential: r}
+	jira.TicketingID: func(r *credential.Ref) providers.Config {
+		return &jira.TicketingConfig{URL: "https://example.atlassian.net", Credential: r}
 	},
-	servicenow.ProviderID: func(r *credential.Ref) providers.Config {
-		return &servicenow.Config{URL: "https://example.service-now.com", Credential: r}
+	servicenow.TicketingID: func(r *credential.Ref) providers.Config {
+		return &servicenow.TicketingConfig{URL: "https://example.service-now.com", Credential: r}
 	},
-	pagerduty.ProviderID: func(r *credential.Ref) providers.Config {
-		return &pagerduty.Config{URL: "https://api.pagerduty.com", Credential: r}
+	pagerduty.TicketingID: func(r *credential.Ref) providers.Config {
+		return &pagerduty.TicketingConfig{URL: "https://api.pagerduty.com", Credential: r}
 	},
 }
 
@@ -61,11 +61,11 @@ func TestConfigRequiresCredential(t *testing.T) {
 				}
 			}
 		}
-		for name, ref := range map[string]credential.Ref{
+		for name, ref := range map[string]*credential.Ref{
 			"a reference": credential.RefTo("cred-1", credential.TypeToken),
-			"inline":      credential.InlineRef(&credential.TokenCredential{Secret: "t0ken"}),
+			"inline":      credential.Inline(&credential.TokenCredential{Secret: "t0ken"}),
 		} {
-			if err := with(&ref).Validate(); err != nil {
+			if err := with(ref).Validate(); err != nil {
 				t.Errorf("%s: %s: %v", p.ID, name, err)
 			}
 		}

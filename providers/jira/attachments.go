@@ -25,7 +25,7 @@ const (
 // /rest/api/3/issue/{key}/attachments: a multipart/form-data upload in the
 // "file" part, with the "X-Atlassian-Token: no-check" header Jira requires
 // against XSRF. The upload is not retried on a 5xx answer.
-func (d *Driver) CreateAttachment(ctx context.Context, ticketID string, req ticketing.CreateAttachmentRequest) (*ticketing.AttachmentMetadata, error) {
+func (d *driver) CreateAttachment(ctx context.Context, ticketID string, req ticketing.CreateAttachmentRequest) (*ticketing.AttachmentMetadata, error) {
 	body, ctype, err := multipartFile(req.FileName, req.Content)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func contentType(name string, content []byte) string {
 
 // ListAttachmentsMetadata implements ticketing.Driver: the issue's
 // "attachment" field (GET /rest/api/3/issue/{key}?fields=attachment).
-func (d *Driver) ListAttachmentsMetadata(ctx context.Context, ticketID string) ([]ticketing.AttachmentMetadata, error) {
+func (d *driver) ListAttachmentsMetadata(ctx context.Context, ticketID string) ([]ticketing.AttachmentMetadata, error) {
 	atts, key, err := d.attachments(ctx, ticketID)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (d *Driver) ListAttachmentsMetadata(ctx context.Context, ticketID string) (
 }
 
 // attachments returns an issue's attachments and its key.
-func (d *Driver) attachments(ctx context.Context, ticketID string) ([]attachment, string, error) {
+func (d *driver) attachments(ctx context.Context, ticketID string) ([]attachment, string, error) {
 	is, err := d.getIssue(ctx, ticketID, fAttachment)
 	if err != nil {
 		return nil, "", err
@@ -107,7 +107,7 @@ func (d *Driver) attachments(ctx context.Context, ticketID string) ([]attachment
 // attachmentOf returns the attachment attachmentID of the issue, or an
 // errs.ErrNotFound error if the issue has no such attachment: an attachment
 // id alone would reach attachments of any issue.
-func (d *Driver) attachmentOf(ctx context.Context, ticketID, attachmentID string) (*attachment, error) {
+func (d *driver) attachmentOf(ctx context.Context, ticketID, attachmentID string) (*attachment, error) {
 	atts, key, err := d.attachments(ctx, ticketID)
 	if err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func (d *Driver) attachmentOf(ctx context.Context, ticketID, attachmentID string
 // DownloadAttachment implements ticketing.Driver: the attachment's
 // metadata from its issue, then its bytes from GET
 // /rest/api/3/attachment/content/{id}?redirect=false.
-func (d *Driver) DownloadAttachment(ctx context.Context, ticketID, attachmentID string) (*ticketing.Attachment, error) {
+func (d *driver) DownloadAttachment(ctx context.Context, ticketID, attachmentID string) (*ticketing.Attachment, error) {
 	a, err := d.attachmentOf(ctx, ticketID, attachmentID)
 	if err != nil {
 		return nil, err
@@ -149,7 +149,7 @@ func (d *Driver) DownloadAttachment(ctx context.Context, ticketID, attachmentID 
 // DeleteAttachment implements ticketing.Driver with DELETE
 // /rest/api/3/attachment/{id}, after checking the attachment belongs to the
 // ticket.
-func (d *Driver) DeleteAttachment(ctx context.Context, ticketID, attachmentID string) error {
+func (d *driver) DeleteAttachment(ctx context.Context, ticketID, attachmentID string) error {
 	if _, err := d.attachmentOf(ctx, ticketID, attachmentID); err != nil {
 		return err
 	}

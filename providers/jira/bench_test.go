@@ -13,6 +13,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/jira/jirafake"
 )
@@ -41,14 +42,21 @@ func newClient() *http.Client {
 	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 }
 
+// benchDriver returns a Connector over a driver for the fake, built with
+// Ticketing.Open, calling through a keep-alive client of its own (as the
+// raw baselines do).
 func benchDriver(tb testing.TB, f *jirafake.Server) *ticketing.Connector {
 	tb.Helper()
 	cred := &credential.BasicCredential{Username: f.Email, Secret: credential.Secret(f.Token)}
-	d, err := jira.New(&jira.Config{URL: f.URL}, cred, jira.Options{HTTPClient: newClient()})
+	d, err := jira.Ticketing.Open(context.Background(), providers.OpenRequest{
+		Config:      &jira.TicketingConfig{URL: f.URL, Credential: credential.Inline(cred)},
+		Credentials: map[string]credential.Config{"credential": cred},
+		HTTPClient:  newClient(),
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return ticketing.New(d)
+	return ticketing.NewConnector(jira.Ticketing, d)
 }
 
 func TestBenchPayload(t *testing.T) {
@@ -157,7 +165,7 @@ func BenchmarkCreateTicketRawHTTPWithRead(b *testing.B) {
 }
 
 // BenchmarkIterateTickets iterates over every ticket of a site holding
-// SYNQLY_BENCH_TICKETS tickets (default 50000) through Connector.Tickets,
+// SYNQLY_BENCH_TICKETS tickets (default 50000) through Connector.AllTickets,
 // page by page. It reports the bytes allocated per ticket and the peak
 // heap, sampled every 1000 tickets (both include the in-process fake's
 // rendering of its JSON), the peak heap growth over the heap before the
@@ -196,7 +204,7 @@ func BenchmarkIterateTickets(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		count := 0
-		for _, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Limit: 1000}) {
+		for _, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Limit: 1000}) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -223,7 +231,7 @@ func BenchmarkIterateTickets(b *testing.B) {
 	// about one page.
 	var live uint64
 	count := 0
-	for _, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Limit: 1000}) {
+	for _, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Limit: 1000}) {
 		if err != nil {
 			b.Fatal(err)
 		}

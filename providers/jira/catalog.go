@@ -38,16 +38,13 @@ type catalogList struct {
 	at    time.Time
 }
 
-func newCatalog(ttl time.Duration) *catalog {
-	if ttl <= 0 {
-		ttl = defaultCatalogTTL
-	}
-	return &catalog{ttl: ttl, lists: map[string]catalogList{}, projects: map[string][2]string{}}
+func newCatalog() *catalog {
+	return &catalog{ttl: defaultCatalogTTL, lists: map[string]catalogList{}, projects: map[string][2]string{}}
 }
 
 // names returns the names the list at path holds, from the cache while it
 // is fresh. Concurrent misses may fetch twice; both results are the same.
-func (d *Driver) names(ctx context.Context, path string) ([]string, error) {
+func (d *driver) names(ctx context.Context, path string) ([]string, error) {
 	c := d.catalog
 	c.mu.Lock()
 	l, ok := c.lists[path]
@@ -77,7 +74,7 @@ func (d *Driver) names(ctx context.Context, path string) ([]string, error) {
 
 // projectIdentity returns a project's key and id, given either; they never
 // change, so they are cached for the driver's life.
-func (d *Driver) projectIdentity(ctx context.Context, project string) (string, string, error) {
+func (d *driver) projectIdentity(ctx context.Context, project string) (string, string, error) {
 	c := d.catalog
 	c.mu.Lock()
 	ki, ok := c.projects[project]

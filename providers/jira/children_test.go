@@ -35,7 +35,7 @@ func TestComments(t *testing.T) {
 	assert.Contains(t, body, `"type":"doc"`)
 
 	var listed []string
-	for cm, err := range c.Comments(ctx, tk.ID) {
+	for cm, err := range c.AllComments(ctx, tk.ID) {
 		require.NoError(t, err)
 		listed = append(listed, cm.ID)
 	}
@@ -44,11 +44,11 @@ func TestComments(t *testing.T) {
 	p, err := c.ListComments(ctx, tk.ID, ticketing.ListRequest{Limit: 2})
 	require.NoError(t, err)
 	assert.Len(t, p.Result, 2)
-	assert.Equal(t, "2", p.Cursor)
-	p, err = c.ListComments(ctx, tk.ID, ticketing.ListRequest{Limit: 2, Cursor: p.Cursor})
+	assert.Equal(t, "2", p.Next)
+	p, err = c.ListComments(ctx, tk.ID, ticketing.ListRequest{Limit: 2, Cursor: p.Next})
 	require.NoError(t, err)
 	assert.Len(t, p.Result, 1)
-	assert.Empty(t, p.Cursor)
+	assert.Empty(t, p.Next)
 	_, err = c.ListComments(ctx, tk.ID, ticketing.ListRequest{Cursor: "x"})
 	assert.ErrorIs(t, err, errs.ErrInvalidQuery)
 

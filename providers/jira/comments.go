@@ -56,7 +56,7 @@ func toComment(ticketID string, c *comment) ticketing.Comment {
 // ListComments implements ticketing.Driver with GET
 // /rest/api/3/issue/{key}/comment, oldest first; the cursor is Jira's
 // startAt of the next page.
-func (d *Driver) ListComments(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Comment], error) {
+func (d *driver) ListComments(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Comment], error) {
 	start := 0
 	if req.Cursor != "" {
 		n, err := strconv.Atoi(req.Cursor)
@@ -78,12 +78,13 @@ func (d *Driver) ListComments(ctx context.Context, ticketID string, req ticketin
 	if _, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodGet, Path: issuePath(ticketID) + "/comment", Query: q}, &out); err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[ticketing.Comment]{Result: make([]ticketing.Comment, 0, len(out.Comments))}
+	page := &ticketing.Page[ticketing.Comment]{Result: make([]*ticketing.Comment, 0, len(out.Comments))}
 	for i := range out.Comments {
-		page.Result = append(page.Result, toComment(ticketID, &out.Comments[i]))
+		c := toComment(ticketID, &out.Comments[i])
+		page.Result = append(page.Result, &c)
 	}
 	if next := start + len(out.Comments); len(out.Comments) > 0 && next < out.Total {
-		page.Cursor = strconv.Itoa(next)
+		page.Next = strconv.Itoa(next)
 	}
 	return page, nil
 }
@@ -91,7 +92,7 @@ func (d *Driver) ListComments(ctx context.Context, ticketID string, req ticketin
 // CreateComment implements ticketing.Driver with POST
 // /rest/api/3/issue/{key}/comment; the markdown content is sent as ADF.
 // Jira records the API user as the author: req.Creator is ignored.
-func (d *Driver) CreateComment(ctx context.Context, ticketID string, req ticketing.CreateCommentRequest) (*ticketing.Comment, error) {
+func (d *driver) CreateComment(ctx context.Context, ticketID string, req ticketing.CreateCommentRequest) (*ticketing.Comment, error) {
 	doc := markdownToADF(req.Content)
 	if doc == nil {
 		return nil, errs.Invalid("content", "content is required")
@@ -111,7 +112,7 @@ func (d *Driver) CreateComment(ctx context.Context, ticketID string, req ticketi
 
 // DeleteComment implements ticketing.Driver with DELETE
 // /rest/api/3/issue/{key}/comment/{id}.
-func (d *Driver) DeleteComment(ctx context.Context, ticketID, commentID string) error {
+func (d *driver) DeleteComment(ctx context.Context, ticketID, commentID string) error {
 	_, err := d.hc.Do(ctx, httpx.Request{Method: http.MethodDelete, Path: issuePath(ticketID) + "/comment/" + url.PathEscape(commentID)})
 	return err
 }

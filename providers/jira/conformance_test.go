@@ -13,10 +13,11 @@ import (
 // and a fresh fake Jira site per subtest.
 func TestConformance(t *testing.T) {
 	ticketingtest.Run(t, ticketingtest.Harness{
+		Registration: Ticketing,
 		Open: func(t *testing.T) ticketing.Driver {
 			f := jirafake.New(t)
 			// The suite's custom field, mapped to the fake's text field.
-			return newDriver(t, f, fastOptions(), providers.CustomFieldMapping{
+			return newDriver(t, f, providers.CustomFieldMapping{
 				Name: "synqly_conformance", ProjectID: "*", ProviderFieldPath: "customfield_10010"})
 		},
 		Project:    "SEC",

@@ -1,14 +1,31 @@
-// Package jira is the Atlassian Jira Cloud provider ("ticketing_jira") of the
-// ticketing connector: a ticketing.Driver over the Jira Cloud platform REST
-// API v3. Import it for its side effect to make the provider available:
+// Package jira holds the Atlassian Jira Cloud providers. Today that is the
+// ticketing provider "ticketing_jira" (TicketingID): a ticketing.Driver over
+// the Jira Cloud platform REST API v3, registered as Ticketing. Import the
+// package for its side effect to make it available:
 //
 //	import _ "github.com/seed-e6251c81/synqly/providers/jira"
 //
+// The management plane builds the driver of an integration through the
+// registry. Ticketing.Open, the provider's one constructor, also builds one
+// directly (tests, programs without a store), and ticketing.NewConnector
+// wraps it in the portable API:
+//
+//	cred := &credential.BasicCredential{Username: "bot@example.com", Secret: token}
+//	d, err := jira.Ticketing.Open(ctx, providers.OpenRequest{
+//		Config:      &jira.TicketingConfig{URL: "https://example.atlassian.net", Credential: credential.Inline(cred)},
+//		Credentials: map[string]credential.Config{"credential": cred},
+//	})
+//	...
+//	tk := ticketing.NewConnector(jira.Ticketing, d)
+//
+// The OpenRequest's HTTPClient, HTTPOptions (retries, backoff, timeout,
+// size cap) and Logger tune the calls to Jira.
+//
 // # Configuration and authentication
 //
-// An integration's configuration (Config) names the site URL, a credential
-// and, optionally, a default project, a default issue type and custom field
-// mappings. The credential is either
+// An integration's configuration (TicketingConfig) names the site URL, a
+// credential and, optionally, a default project, a default issue type and
+// custom field mappings. The credential is either
 //
 //   - basic: the Atlassian account's e-mail as username and an API token
 //     (https://id.atlassian.com/manage-profile/security/api-tokens) as
@@ -85,6 +102,7 @@
 // mapping notes to comments would list every comment twice. Escalation
 // policies and on-call (query_escalation_policies, list_on_call): Jira
 // Software has none; they belong to Opsgenie / Jira Service Management,
-// other providers. The Connector refuses these with errs.ErrUnsupported
-// before any call.
+// other providers. Ticketing.Capabilities leaves them out, so the
+// Connector refuses them with errs.ErrUnsupported before any call (and the
+// driver answers them with errs.ErrUnsupported too).
 package jira

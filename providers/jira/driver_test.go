@@ -87,7 +87,7 @@ func TestQueryTicketsPaging(t *testing.T) {
 		return jirafake.Issue{Summary: "issue", Created: base.Add(time.Duration(i) * time.Hour)}
 	}))
 	var ids []string
-	for tk, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Limit: 10}) {
+	for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Limit: 10}) {
 		require.NoError(t, err)
 		ids = append(ids, tk.ID)
 	}

@@ -64,7 +64,7 @@ var modelFields = map[string]string{
 
 // withField names the offending ticket field of a Jira validation error
 // (400): Jira's "errors" object keys the messages by Jira field id.
-func (d *Driver) withField(err error) error {
+func (d *driver) withField(err error) error {
 	ec, e := jiraErrors(err)
 	if ec == nil || e.Code != errs.InvalidInput || len(ec.Errors) == 0 {
 		return err

@@ -14,21 +14,24 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/jira/jirafake"
 )
 
 // seeded returns a fake holding SEC-1 and a Connector over a driver with
 // fast retries.
-func seeded(t *testing.T, opts Options) (*jirafake.Server, *ticketing.Connector) {
+func seeded(t *testing.T, opts providers.HTTPOptions) (*jirafake.Server, *ticketing.Connector) {
 	t.Helper()
 	f := jirafake.New(t)
 	_, err := f.AddIssue(jirafake.Issue{Summary: "seeded"})
 	require.NoError(t, err)
-	return f, ticketing.New(newDriver(t, f, opts))
+	req := request(f, &TicketingConfig{URL: f.URL, DefaultProject: "SEC"}, basicCred(f))
+	req.HTTPOptions = opts
+	return f, connect(open(t, req))
 }
 
 func TestRateLimitRetried(t *testing.T) {
-	f, c := seeded(t, fastOptions())
+	f, c := seeded(t, fastHTTP())
 	f.RateLimit(1, 1)
 	start := time.Now()
 	got, err := c.GetTicket(context.Background(), "SEC-1")
@@ -39,7 +42,7 @@ func TestRateLimitRetried(t *testing.T) {
 }
 
 func TestRateLimitLongRetryAfter(t *testing.T) {
-	f, c := seeded(t, fastOptions())
+	f, c := seeded(t, fastHTTP())
 	f.RateLimit(5, 120)
 	_, err := c.GetTicket(context.Background(), "SEC-1")
 	require.ErrorIs(t, err, errs.ErrRateLimited)
@@ -51,7 +54,7 @@ func TestRateLimitLongRetryAfter(t *testing.T) {
 }
 
 func TestServerErrorsRetriedOnGet(t *testing.T) {
-	f, c := seeded(t, fastOptions())
+	f, c := seeded(t, fastHTTP())
 	f.Inject(jirafake.Fault{Method: http.MethodGet, Status: http.StatusInternalServerError})
 	f.Inject(jirafake.Fault{Method: http.MethodGet, Status: http.StatusBadGateway})
 	f.Inject(jirafake.Fault{Method: http.MethodGet, Status: http.StatusServiceUnavailable})
@@ -69,7 +72,7 @@ func TestServerErrorsRetriedOnGet(t *testing.T) {
 }
 
 func TestServerErrorsExhausted(t *testing.T) {
-	f, c := seeded(t, fastOptions())
+	f, c := seeded(t, fastHTTP())
 	f.FailNext(10, http.StatusServiceUnavailable)
 	_, err := c.GetTicket(context.Background(), "SEC-1")
 	require.ErrorIs(t, err, errs.ErrProvider)
@@ -77,7 +80,7 @@ func TestServerErrorsExhausted(t *testing.T) {
 }
 
 func TestServerErrorOnCreateNotRetried(t *testing.T) {
-	f, c := seeded(t, fastOptions())
+	f, c := seeded(t, fastHTTP())
 	f.Inject(jirafake.Fault{Method: http.MethodPost, PathPrefix: "/rest/api/3/issue", Status: http.StatusInternalServerError})
 	_, err := c.CreateTicket(context.Background(), ticketing.CreateTicketRequest{Summary: "maybe created"})
 	require.ErrorIs(t, err, errs.ErrProvider)
@@ -112,9 +115,9 @@ func TestTimeout(t *testing.T) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	base := runtime.NumGoroutine()
 
-	opts := fastOptions()
-	opts.HTTPClient = &http.Client{Transport: tr}
-	c := ticketing.New(newDriver(t, f, opts))
+	req := request(f, &TicketingConfig{URL: f.URL, DefaultProject: "SEC"}, basicCred(f))
+	req.HTTPClient = &http.Client{Transport: tr}
+	c := connect(open(t, req))
 	_, err = c.GetTicket(context.Background(), "SEC-1")
 	require.NoError(t, err)
 
@@ -129,11 +132,11 @@ func TestTimeout(t *testing.T) {
 	assert.ErrorIs(t, err, errs.ErrDeadlineExceeded, "the caller's deadline is not the vendor's failure")
 	assert.Contains(t, err.Error(), "deadline exceeded")
 
-	// The driver's own deadline (Options.Timeout) applies to calls without
-	// one.
-	opts.Timeout = 150 * time.Millisecond
-	opts.MaxRetries = -1
-	_, err = ticketing.New(newDriver(t, f, opts)).GetTicket(context.Background(), "SEC-1")
+	// The driver's own deadline (OpenRequest.Timeout) applies to calls
+	// without one.
+	req.Timeout = 150 * time.Millisecond
+	req.MaxRetries = -1
+	_, err = connect(open(t, req)).GetTicket(context.Background(), "SEC-1")
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 
 	// Once the idle connections are closed, every goroutine the calls
@@ -147,7 +150,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestMalformedAndTruncatedResponses(t *testing.T) {
-	f, c := seeded(t, fastOptions())
+	f, c := seeded(t, fastHTTP())
 	ctx := context.Background()
 
 	f.Inject(jirafake.Fault{Method: http.MethodGet, Body: `{"id":"10001","key":"SEC-1","fields":{"summary":`})
@@ -175,7 +178,7 @@ func TestMalformedAndTruncatedResponses(t *testing.T) {
 }
 
 func TestOversizedResponse(t *testing.T) {
-	opts := fastOptions()
+	opts := fastHTTP()
 	opts.MaxResponseBytes = 64 << 10
 	f, c := seeded(t, opts)
 	f.Inject(jirafake.Fault{Method: http.MethodGet, Oversize: 1 << 20})
@@ -195,9 +198,7 @@ func TestAuthentication(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	open := func(cred credential.Config) (*ticketing.Ticket, error) {
-		d, err := New(&Config{URL: f.URL}, cred, fastOptions())
-		require.NoError(t, err)
-		return ticketing.New(d).GetTicket(ctx, "SEC-1")
+		return connect(open(t, request(f, &TicketingConfig{URL: f.URL}, cred))).GetTicket(ctx, "SEC-1")
 	}
 	_, err = open(&credential.BasicCredential{Username: f.Email, Secret: credential.Secret(f.Token)})
 	assert.NoError(t, err)
@@ -216,10 +217,17 @@ func TestAuthentication(t *testing.T) {
 	assert.Equal(t, 0, f.CountRequests(http.MethodGet, "/rest/api/3/issue/SEC-2"))
 
 	// Credentials of other kinds are refused before any call.
-	_, err = New(&Config{URL: f.URL}, &credential.SecretCredential{Secret: "x"}, Options{})
+	f.ResetRequests()
+	_, err = Ticketing.Open(ctx, request(f, &TicketingConfig{URL: f.URL}, &credential.SecretCredential{Secret: "x"}))
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
-	_, err = New(&Config{URL: f.URL}, nil, Options{})
+	// A configuration that references a credential the request does not
+	// hand over.
+	ref := credential.RefTo("cred_missing", credential.TypeBasic)
+	_, err = Ticketing.Open(ctx, request(f, &TicketingConfig{URL: f.URL, Credential: ref}, nil))
+	require.ErrorIs(t, err, errs.ErrInvalidInput)
+	require.True(t, errors.As(err, &e))
+	assert.Equal(t, "credential", e.Field)
+	_, err = Ticketing.Open(ctx, request(f, &TicketingConfig{URL: f.URL}, &credential.BasicCredential{Username: f.Email}))
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
-	_, err = New(&Config{URL: f.URL}, &credential.BasicCredential{Username: f.Email}, Options{})
-	assert.ErrorIs(t, err, errs.ErrInvalidInput)
+	assert.Empty(t, f.Requests())
 }

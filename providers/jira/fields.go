@@ -105,7 +105,7 @@ func checkAccountID(field, v string) error {
 // issue exists. Creator becomes the reporter when it is an account id; an
 // e-mail is ignored (Jira makes the API user the reporter), since a
 // creator e-mail is what other providers expect.
-func (d *Driver) createFields(ctx context.Context, req ticketing.CreateTicketRequest) (map[string]any, error) {
+func (d *driver) createFields(ctx context.Context, req ticketing.CreateTicketRequest) (map[string]any, error) {
 	project := cmpOr(req.Project, d.cfg.DefaultProject)
 	if project == "" {
 		return nil, errs.Invalid("project", "project is required: name a Jira project key, or set default_project in the jira configuration")
@@ -158,7 +158,7 @@ func cmpOr(vs ...string) string {
 // editFields builds the "fields" of PUT /rest/api/3/issue/{key} from the
 // fields a patch changed. Status changes go through a transition; the
 // project, the key (name), contact and completion_date cannot be written.
-func (d *Driver) editFields(ctx context.Context, u ticketing.TicketUpdate) (map[string]any, error) {
+func (d *driver) editFields(ctx context.Context, u ticketing.TicketUpdate) (map[string]any, error) {
 	a := u.After
 	fields := map[string]any{}
 	for _, f := range u.Changed {
@@ -223,7 +223,7 @@ func (d *Driver) editFields(ctx context.Context, u ticketing.TicketUpdate) (map[
 // the mappings that apply to project (by key or id: the other one is looked
 // up when a mapping names the project that way). A key of before missing from after is
 // cleared. A value for a name without a mapping is refused.
-func (d *Driver) writeCustomFields(ctx context.Context, project string, after, before map[string]any, fields map[string]any) error {
+func (d *driver) writeCustomFields(ctx context.Context, project string, after, before map[string]any, fields map[string]any) error {
 	if len(after) == 0 && len(before) == 0 {
 		return nil
 	}
@@ -292,7 +292,7 @@ func clip(s string) string {
 // projectKeyAndID returns the key and the id of a project given by either,
 // looking the other up (once per driver) only when a custom field mapping
 // names a project the other way.
-func (d *Driver) projectKeyAndID(ctx context.Context, project string) (key, id string, err error) {
+func (d *driver) projectKeyAndID(ctx context.Context, project string) (key, id string, err error) {
 	key, id = project, ""
 	if isDigits(project) {
 		key, id = "", project

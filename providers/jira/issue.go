@@ -180,7 +180,7 @@ func markdownOf(v any) string {
 
 // toTicket converts a Jira issue to a ticket. It takes the issue's fields
 // map over: what the model does not hold stays in Ticket.Unmapped.
-func (d *Driver) toTicket(is *issue) (*ticketing.Ticket, error) {
+func (d *driver) toTicket(is *issue) (*ticketing.Ticket, error) {
 	if is == nil || is.Key == "" {
 		return nil, errs.New(errs.Provider, "jira: the issue in the response has no key")
 	}
@@ -229,7 +229,7 @@ func (d *Driver) toTicket(is *issue) (*ticketing.Ticket, error) {
 
 // readCustomFields fills t.CustomFields from the mappings that apply to the
 // issue's project, and returns the Jira field ids it read.
-func (d *Driver) readCustomFields(is *issue, t *ticketing.Ticket, project named) map[string]bool {
+func (d *driver) readCustomFields(is *issue, t *ticketing.Ticket, project named) map[string]bool {
 	ms := d.mappingsFor(project.Key, project.ID)
 	if len(ms) == 0 {
 		return nil
@@ -270,7 +270,7 @@ func dig(v any, path string) any {
 
 // mappingsFor returns the custom field mappings that apply to a project,
 // by name: a mapping for the project (by key or id) wins over a "*" one.
-func (d *Driver) mappingsFor(key, id string) map[string]providers.CustomFieldMapping {
+func (d *driver) mappingsFor(key, id string) map[string]providers.CustomFieldMapping {
 	out := map[string]providers.CustomFieldMapping{}
 	for _, m := range d.cfg.CustomFieldMappings {
 		if m.ProjectID == "*" {

@@ -172,7 +172,7 @@ type query struct {
 
 // buildJQL translates the pushable conditions of q, except those on the
 // fields in exclude, and q's order, into JQL.
-func (d *Driver) buildJQL(ctx context.Context, q *filter.Bound, exclude []string) query {
+func (d *driver) buildJQL(ctx context.Context, q *filter.Bound, exclude []string) query {
 	var clauses []string
 	empty := false
 	for _, c := range q.Filters() {
@@ -235,7 +235,7 @@ func (d *Driver) buildJQL(ctx context.Context, q *filter.Bound, exclude []string
 // positive returns the JQL values an eq/in condition on f pushes down; ok
 // is false when the condition is not pushed down at all, and an empty list
 // means no ticket can match.
-func (d *Driver) positive(ctx context.Context, f pushField, vals []string) ([]string, bool) {
+func (d *driver) positive(ctx context.Context, f pushField, vals []string) ([]string, bool) {
 	var out []string
 	switch f.kind {
 	case kindName, kindProject, kindUser:
@@ -270,7 +270,7 @@ func (d *Driver) positive(ctx context.Context, f pushField, vals []string) ([]st
 
 // negative returns the JQL values a ne/not in condition on f can push
 // down: only values spelled exactly as Jira spells them.
-func (d *Driver) negative(ctx context.Context, f pushField, vals []string) []string {
+func (d *driver) negative(ctx context.Context, f pushField, vals []string) []string {
 	var out []string
 	switch f.kind {
 	case kindName:

@@ -45,7 +45,7 @@ func bound(t *testing.T, filters []string, order ...string) *filter.Bound {
 
 func TestBuildJQL(t *testing.T) {
 	f := jirafake.New(t)
-	d := newDriver(t, f, fastOptions())
+	d := newDriver(t, f)
 	ctx := context.Background()
 	tests := []struct {
 		filters []string
@@ -93,7 +93,7 @@ func TestBuildJQL(t *testing.T) {
 
 func TestBuildJQLEmpty(t *testing.T) {
 	f := jirafake.New(t)
-	d := newDriver(t, f, fastOptions())
+	d := newDriver(t, f)
 	for _, filters := range [][]string{
 		{"id[eq]not-a-key"},
 		{"name[in]sec-1,x"},
@@ -102,7 +102,7 @@ func TestBuildJQLEmpty(t *testing.T) {
 		assert.True(t, d.buildJQL(context.Background(), bound(t, filters), nil).empty, "%v", filters)
 	}
 	// An empty result costs no search.
-	c := ticketing.New(d)
+	c := connect(d)
 	f.ResetRequests()
 	p, err := c.QueryTickets(context.Background(), ticketing.QueryTicketsRequest{Filter: []string{"id[eq]nope"}})
 	require.NoError(t, err)
@@ -221,7 +221,7 @@ func TestQueryFallback(t *testing.T) {
 	// The fallback is kept in the cursor for the next pages.
 	require.NoError(t, f.AddIssues(5, func(int) jirafake.Issue { return jirafake.Issue{Summary: "b"} }))
 	var n int
-	for tk, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"status[eq]Nope"}, Limit: 2}) {
+	for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"status[eq]Nope"}, Limit: 2}) {
 		require.NoError(t, err)
 		_ = tk
 		n++
@@ -235,12 +235,12 @@ func TestQueryCursor(t *testing.T) {
 	require.NoError(t, f.AddIssues(5, func(int) jirafake.Issue { return jirafake.Issue{Summary: "x"} }))
 	p, err := c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2})
 	require.NoError(t, err)
-	require.NotEmpty(t, p.Cursor)
+	require.NotEmpty(t, p.Next)
 
 	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Cursor: "garbage"})
 	assert.ErrorIs(t, err, errs.ErrInvalidQuery)
 	// A cursor used with another query is refused.
-	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Cursor: p.Cursor, Filter: []string{"status[eq]Done"}})
+	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Cursor: p.Next, Filter: []string{"status[eq]Done"}})
 	assert.ErrorIs(t, err, errs.ErrInvalidQuery)
 	// A cursor cannot smuggle JQL or fields.
 	forged := cursor{Token: "x", Exclude: []string{"status", "nope"}, Hash: "00"}.encode()

@@ -55,7 +55,7 @@ type issueTypeBean struct {
 // (what tickets, JQL and custom field mappings use); Jira's numeric id is in
 // Unmapped["id"]. The cursor is Jira's startAt of the next page; pages hold
 // at most 100 projects, Jira's limit.
-func (d *Driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.Project], error) {
+func (d *driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.Project], error) {
 	start := 0
 	if req.Cursor != "" {
 		n, err := strconv.Atoi(req.Cursor)
@@ -78,12 +78,13 @@ func (d *Driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*
 	if _, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodGet, Path: pathProjectSearch, Query: q}, &out); err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[ticketing.Project]{Result: make([]ticketing.Project, 0, len(out.Values))}
+	page := &ticketing.Page[ticketing.Project]{Result: make([]*ticketing.Project, 0, len(out.Values))}
 	for _, p := range out.Values {
-		page.Result = append(page.Result, toProject(p))
+		pr := toProject(p)
+		page.Result = append(page.Result, &pr)
 	}
 	if !out.IsLast && len(out.Values) > 0 {
-		page.Cursor = strconv.Itoa(start + len(out.Values))
+		page.Next = strconv.Itoa(start + len(out.Values))
 	}
 	return page, nil
 }
@@ -110,7 +111,7 @@ func toProject(p projectBean) ticketing.Project {
 // the site (GET /rest/api/3/issuetype) for "". An issue type's ID is its
 // name, which tickets and default_issue_type use; Jira's numeric id is in
 // Unmapped["id"].
-func (d *Driver) ListIssueTypes(ctx context.Context, project string) ([]ticketing.IssueType, error) {
+func (d *driver) ListIssueTypes(ctx context.Context, project string) ([]ticketing.IssueType, error) {
 	var types []issueTypeBean
 	projectKey := ""
 	if project == "" {
@@ -172,7 +173,7 @@ type fieldBean struct {
 // (and arrays of options) to enum, everything else to other; FieldType is
 // Jira's own type ("array<option>" for arrays). Enum values are not listed:
 // Jira keeps them per field context.
-func (d *Driver) ListRemoteFields(ctx context.Context) ([]ticketing.RemoteField, error) {
+func (d *driver) ListRemoteFields(ctx context.Context) ([]ticketing.RemoteField, error) {
 	resp, err := d.hc.Do(ctx, httpx.Request{Method: http.MethodGet, Path: pathFields})
 	if err != nil {
 		return nil, err

@@ -22,14 +22,14 @@ func TestListProjects(t *testing.T) {
 	p, err := c.ListProjects(ctx, ticketing.ListRequest{Limit: 1000})
 	require.NoError(t, err)
 	assert.Len(t, p.Result, 100, "Jira pages projects by 100 at most")
-	assert.Equal(t, "100", p.Cursor)
+	assert.Equal(t, "100", p.Next)
 	assert.Equal(t, "OPS", p.Result[0].ID)
 	assert.Equal(t, "Operations", p.Result[0].Name)
 	assert.Equal(t, "10001", p.Result[0].Unmapped["id"])
 
 	var n int
 	seen := map[string]bool{}
-	for pr, err := range c.Projects(ctx) {
+	for pr, err := range c.AllProjects(ctx) {
 		require.NoError(t, err)
 		assert.False(t, seen[pr.ID])
 		seen[pr.ID] = true

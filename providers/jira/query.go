@@ -90,7 +90,7 @@ const maxFallbacks = 4
 // pushed down. When Jira refuses a value ("The value 'X' does not exist for
 // the field 'status'"), the page is fetched again without that field's
 // conditions, which the in-memory filter then decides.
-func (d *Driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
+func (d *driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
 	if q.Query == nil {
 		return nil, errs.New(errs.Internal, "jira: QueryTickets needs a bound query")
 	}
@@ -102,7 +102,7 @@ func (d *Driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ti
 	for attempt := 0; ; attempt++ {
 		built := d.buildJQL(ctx, q.Query, exclude)
 		if built.empty {
-			return &ticketing.Page[ticketing.Ticket]{Result: []ticketing.Ticket{}}, nil
+			return &ticketing.Page[ticketing.Ticket]{Result: []*ticketing.Ticket{}}, nil
 		}
 		hash := jqlHash(built.jql)
 		if cur.Token != "" && cur.Hash != hash {
@@ -116,16 +116,16 @@ func (d *Driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ti
 			}
 			return nil, err
 		}
-		page := &ticketing.Page[ticketing.Ticket]{Result: make([]ticketing.Ticket, 0, len(resp.Issues))}
+		page := &ticketing.Page[ticketing.Ticket]{Result: make([]*ticketing.Ticket, 0, len(resp.Issues))}
 		for i := range resp.Issues {
 			t, err := d.toTicket(&resp.Issues[i])
 			if err != nil {
 				return nil, err
 			}
-			page.Result = append(page.Result, *t)
+			page.Result = append(page.Result, t)
 		}
 		if resp.NextPageToken != "" && !resp.IsLast {
-			page.Cursor = cursor{Token: resp.NextPageToken, Exclude: exclude, Hash: hash}.encode()
+			page.Next = cursor{Token: resp.NextPageToken, Exclude: exclude, Hash: hash}.encode()
 		}
 		return page, nil
 	}
@@ -149,7 +149,7 @@ func refusedFields(err error, exclude []string) []string {
 
 // search runs one page of a JQL search. It is read-only, so it is retried
 // like a GET although it is a POST.
-func (d *Driver) search(ctx context.Context, jql string, limit int, token string) (*searchResponse, error) {
+func (d *driver) search(ctx context.Context, jql string, limit int, token string) (*searchResponse, error) {
 	body := searchRequest{JQL: jql, MaxResults: limit, Fields: strings.Split(issueFields, ","), NextPageToken: token}
 	var out searchResponse
 	resp, err := d.hc.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: pathSearch, JSON: body, Idempotent: true}, &out)
@@ -166,7 +166,7 @@ func (d *Driver) search(ctx context.Context, jql string, limit int, token string
 
 // GetTicket implements ticketing.Driver: GET /rest/api/3/issue/{key}. A
 // missing issue is errs.ErrNotFound.
-func (d *Driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, error) {
+func (d *driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, error) {
 	is, err := d.getIssue(ctx, id, issueFields)
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (d *Driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, e
 }
 
 // getIssue reads an issue with the given fields.
-func (d *Driver) getIssue(ctx context.Context, id, fields string) (*issue, error) {
+func (d *driver) getIssue(ctx context.Context, id, fields string) (*issue, error) {
 	var is issue
 	resp, err := d.hc.JSON(ctx, httpx.Request{
 		Method: http.MethodGet, Path: issuePath(id), Query: url.Values{"fields": {fields}},

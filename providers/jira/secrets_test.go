@@ -63,18 +63,17 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs lockedBuffer
-			opts := fastOptions()
-			opts.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			opts.Timeout = 200 * time.Millisecond
-			d, err := New(&Config{URL: f.URL, DefaultProject: "SEC"}, tc.cred, opts)
-			require.NoError(t, err)
+			req := request(f, &TicketingConfig{URL: f.URL, DefaultProject: "SEC"}, tc.cred)
+			req.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			req.Timeout = 200 * time.Millisecond
+			d := open(t, req)
 			messages := []string{fmt.Sprintf("%v %+v %#v", d, d, d)}
 			record := func(err error) {
 				if err != nil {
 					messages = append(messages, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 				}
 			}
-			c := ticketing.New(d)
+			c := connect(d)
 			ctx := context.Background()
 
 			// Jira echoing the credentials back in error bodies.

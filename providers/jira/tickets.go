@@ -25,7 +25,7 @@ type createdIssue struct {
 // request names a status other than the workflow's initial one, a
 // transition to it. The create is not retried on a 5xx answer, since Jira
 // may have created the issue.
-func (d *Driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
+func (d *driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
 	fields, err := d.createFields(ctx, req)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func afterCreate(key, what string, err error) error {
 // transition whose target status has the requested name (compared
 // case-insensitively), and the issue is read back. The transition is looked
 // up before anything is written, so an unreachable status changes nothing.
-func (d *Driver) UpdateTicket(ctx context.Context, id string, u ticketing.TicketUpdate) (*ticketing.Ticket, error) {
+func (d *driver) UpdateTicket(ctx context.Context, id string, u ticketing.TicketUpdate) (*ticketing.Ticket, error) {
 	if u.After == nil || u.Before == nil {
 		return nil, errs.New(errs.Internal, "jira: UpdateTicket needs the ticket before and after")
 	}
@@ -110,7 +110,7 @@ type transition struct {
 // findTransition returns the transition of the issue whose target status
 // is named target (case-insensitively), or an errs.InvalidInput error
 // listing the statuses the issue can move to.
-func (d *Driver) findTransition(ctx context.Context, key, target string) (*transition, error) {
+func (d *driver) findTransition(ctx context.Context, key, target string) (*transition, error) {
 	var out struct {
 		Transitions []transition `json:"transitions"`
 	}
@@ -135,14 +135,14 @@ func (d *Driver) findTransition(ctx context.Context, key, target string) (*trans
 }
 
 // doTransition performs a transition.
-func (d *Driver) doTransition(ctx context.Context, key, id string) error {
+func (d *driver) doTransition(ctx context.Context, key, id string) error {
 	body := map[string]any{"transition": map[string]any{"id": id}}
 	_, err := d.hc.Do(ctx, httpx.Request{Method: http.MethodPost, Path: issuePath(key) + "/transitions", JSON: body})
 	return d.withField(err)
 }
 
 // moveTo moves an issue to the status named target.
-func (d *Driver) moveTo(ctx context.Context, key, target string) error {
+func (d *driver) moveTo(ctx context.Context, key, target string) error {
 	tr, err := d.findTransition(ctx, key, target)
 	if err != nil {
 		return err

@@ -68,9 +68,7 @@ func TestCustomFieldsWrite(t *testing.T) {
 func TestCreateWithStatusAndDefaults(t *testing.T) {
 	ctx := context.Background()
 	f := jirafake.New(t)
-	d, err := New(&Config{URL: f.URL, DefaultProject: "OPS", DefaultIssueType: "Bug"}, basicCred(f), fastOptions())
-	require.NoError(t, err)
-	c := ticketing.New(d)
+	c := connect(open(t, request(f, &TicketingConfig{URL: f.URL, DefaultProject: "OPS", DefaultIssueType: "Bug"}, basicCred(f))))
 	tk, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "s", Status: "in progress", Creator: "557058:bob",
 		Contact: "not stored", Priority: ticketing.PriorityCritical})
 	require.NoError(t, err)
@@ -94,9 +92,8 @@ func TestCreateWithStatusAndDefaults(t *testing.T) {
 	assert.Contains(t, err.Error(), "created issue OPS-3")
 
 	// No project anywhere.
-	d2, err := New(&Config{URL: f.URL}, basicCred(f), fastOptions())
-	require.NoError(t, err)
-	_, err = ticketing.New(d2).CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "s"})
+	d2 := open(t, request(f, &TicketingConfig{URL: f.URL}, basicCred(f)))
+	_, err = connect(d2).CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "s"})
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
 }
 
@@ -164,28 +161,56 @@ func TestPatchRefusals(t *testing.T) {
 
 func TestRegistryOpen(t *testing.T) {
 	f := jirafake.New(t)
-	p, ok := providers.Lookup(ProviderID)
+	p, ok := providers.Lookup(TicketingID)
 	require.True(t, ok)
 	require.NotNil(t, p.Open)
+	assert.Equal(t, providers.Ticketing, p.Category)
 	assert.Contains(t, p.Operations, "query_tickets")
 	assert.NotContains(t, p.Operations, "create_note")
-	cfg := p.NewConfig().(*Config)
+	assert.Equal(t, Ticketing.Capabilities, p.Capabilities, "the registry keeps the registration's one declaration")
+	assert.Equal(t, []providers.ConfigField{
+		{Name: "credential", Type: "credential", Required: true, Secret: true, CredentialTypes: []string{"basic", "token"}},
+		{Name: "url", Type: "string", Required: true},
+		{Name: "custom_field_mappings", Type: "array", Items: "object"},
+		{Name: "default_issue_type", Type: "string"},
+		{Name: "default_project", Type: "string"},
+	}, p.Schema())
+	cfg := p.NewConfig().(*TicketingConfig)
 	cfg.URL = f.URL
-	ref := credential.InlineRef(basicCred(f))
-	cfg.Credential = &ref
+	cfg.Credential = credential.Inline(basicCred(f))
 	drv, err := p.Open(context.Background(), providers.OpenRequest{Config: cfg, Credentials: map[string]credential.Config{"credential": basicCred(f)}})
 	require.NoError(t, err)
 	d, ok := drv.(ticketing.Driver)
 	require.True(t, ok)
-	_, err = ticketing.New(d).ListProjects(context.Background(), ticketing.ListRequest{})
+	_, err = connect(d).ListProjects(context.Background(), ticketing.ListRequest{})
 	require.NoError(t, err)
 
-	_, err = p.Open(context.Background(), providers.OpenRequest{Config: cfg})
+	// A request without a *TicketingConfig is the caller's mistake, not the
+	// integration's.
+	for _, c := range []providers.Config{nil, (*TicketingConfig)(nil), &otherConfig{}} {
+		_, err = Ticketing.Open(context.Background(), providers.OpenRequest{Config: c})
+		assert.Equal(t, errs.Internal, errs.CodeOf(err), "%T", c)
+	}
+
+	// A configuration that carries its credential inline needs nothing
+	// else; one that references a stored credential needs it unsealed.
+	drv, err = p.Open(context.Background(), providers.OpenRequest{Config: cfg, HTTPClient: f.Client()})
+	require.NoError(t, err)
+	require.NoError(t, drv.(ticketing.Driver).Close())
+	byRef := *cfg
+	byRef.Credential = credential.RefTo("cred-1", credential.TypeBasic)
+	_, err = p.Open(context.Background(), providers.OpenRequest{Config: &byRef})
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
 	cfg.URL = "ftp://x"
 	_, err = p.Open(context.Background(), providers.OpenRequest{Config: cfg})
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
 }
+
+// otherConfig is another provider's configuration.
+type otherConfig struct{}
+
+func (*otherConfig) Validate() error                            { return nil }
+func (*otherConfig) CredentialRefs() map[string]*credential.Ref { return nil }
 
 func TestUnsupportedOperations(t *testing.T) {
 	ctx := context.Background()

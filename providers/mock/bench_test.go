@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
-	"github.com/seed-e6251c81/synqly/providers/mock"
+	"github.com/seed-e6251c81/synqly/providers"
 )
 
 // benchTickets returns the number of tickets BenchmarkIterate walks:
@@ -38,7 +38,7 @@ func benchRequest(i int) ticketing.CreateTicketRequest {
 
 func BenchmarkCreateTicket(b *testing.B) {
 	ctx := b.Context()
-	c := ticketing.New(mock.NewDriver(mock.NewMemoryState(), nil))
+	c := connect(newTicketing(providers.NewMemoryState(), nil, nil))
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -79,17 +79,17 @@ func BenchmarkIterateSorted(b *testing.B) {
 func iterate(b *testing.B, req ticketing.QueryTicketsRequest) {
 	n := benchTickets(b)
 	ctx := b.Context()
-	d := mock.NewDriver(mock.NewMemoryState(), nil)
+	d := newTicketing(providers.NewMemoryState(), nil, nil)
 	for i := range n {
 		if _, err := d.CreateTicket(ctx, benchRequest(i)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	c := ticketing.New(d)
+	c := connect(d)
 	// walk iterates every ticket, calling sample every every tickets.
 	walk := func(every int, sample func()) {
 		seen := 0
-		for _, err := range c.Tickets(ctx, req) {
+		for _, err := range c.AllTickets(ctx, req) {
 			if err != nil {
 				b.Fatal(err)
 			}

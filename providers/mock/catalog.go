@@ -78,12 +78,12 @@ func pageOf[T any](items []T, id func(*T) string, req ticketing.ListRequest, def
 		from = i + 1
 	}
 	end := min(from+limit, len(items))
-	p := &ticketing.Page[T]{Result: slices.Clone(items[from:end])}
-	if p.Result == nil {
-		p.Result = []T{}
+	p := &ticketing.Page[T]{Result: make([]*T, 0, end-from)}
+	for _, v := range items[from:end] {
+		p.Result = append(p.Result, &v)
 	}
 	if end < len(items) {
-		p.Cursor = id(&items[end-1])
+		p.Next = id(&items[end-1])
 	}
 	return p, nil
 }

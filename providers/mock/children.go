@@ -45,16 +45,16 @@ func listChildren[T any](ctx context.Context, d *driver, prefix, idPrefix string
 	if err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[T]{Result: make([]T, 0, min(len(entries), limit))}
+	page := &ticketing.Page[T]{Result: make([]*T, 0, min(len(entries), limit))}
 	for _, e := range entries[:min(len(entries), limit)] {
-		var v T
-		if err := json.Unmarshal(e.Value, &v); err != nil {
+		v := new(T)
+		if err := json.Unmarshal(e.Value, v); err != nil {
 			return nil, errs.Wrap(errs.Internal, err, "the mock's state is corrupt (%s)", e.Key)
 		}
 		page.Result = append(page.Result, v)
 	}
 	if len(entries) > limit {
-		page.Cursor = id(&page.Result[limit-1])
+		page.Next = id(page.Result[limit-1])
 	}
 	return page, nil
 }

@@ -1,16 +1,21 @@
-// Package mock is the mock ticketing provider ("ticketing_mock_ticketing"):
-// a provider with no external system, for development, demos, tests and
-// benchmarks. Import it for its side effect to make the provider available:
+// Package mock holds the mock providers, one per connector, with no
+// external system, for development, demos, tests and benchmarks:
+// "ticketing_mock_ticketing" (Ticketing) and
+// "notifications_mock_notifications" (Notifications). Import the package for
+// its side effect to make them available:
 //
 //	import _ "github.com/seed-e6251c81/synqly/providers/mock"
 //
-// The mock supports every ticketing operation and is deterministic: ids
-// come from counters, the fixed catalog (projects IT, OPS and SEC; issue
-// types Task, Bug and Incident; escalation policies EP-OPS and EP-SEC) never
-// changes, and the clock can be replaced (WithClock). Tests and benchmarks
-// build a driver directly with NewDriver over a MemoryState; the registry
-// builds one over the integration's providers.State, which the management
-// plane keeps in its store, so tickets survive a restart.
+// The mocks keep what they are given in the integration's providers.State,
+// which the management plane keeps in its store, so their data survives a
+// restart; a driver built directly (Ticketing.Open with an OpenRequest
+// without State) keeps it in a fresh providers.MemoryState. They are
+// deterministic: ids come from counters, the ticketing catalog (projects
+// IT, OPS and SEC; issue types Task, Bug and Incident; escalation policies
+// EP-OPS and EP-SEC) never changes, and OpenRequest.Clock replaces the
+// clock.
+//
+// The mock ticketing provider supports every ticketing operation.
 //
 // # Tickets
 //
@@ -53,16 +58,17 @@
 package mock
 
 import (
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
-// ProviderID is the provider config id of the mock ticketing provider.
-const ProviderID = "ticketing_mock_ticketing"
+// TicketingID is the provider config id of the mock ticketing provider.
+const TicketingID = "ticketing_mock_ticketing"
 
-// Config is the ticketing_mock_ticketing provider configuration. The mock
-// needs no credential.
-type Config struct {
+// TicketingConfig is the ticketing_mock_ticketing provider configuration.
+// The mock needs no credential.
+type TicketingConfig struct {
 	// CustomFieldMappings name the custom_fields keys tickets may carry
 	// (per project, or "*" for all); without mappings any key is accepted.
 	CustomFieldMappings []providers.CustomFieldMapping `json:"custom_field_mappings,omitempty"`
@@ -71,18 +77,19 @@ type Config struct {
 }
 
 // Validate implements providers.Config.
-func (c *Config) Validate() error { return providers.ValidateMappings(c.CustomFieldMappings) }
+func (c *TicketingConfig) Validate() error { return providers.ValidateMappings(c.CustomFieldMappings) }
 
 // CredentialRefs implements providers.Config; the mock has none.
-func (c *Config) CredentialRefs() map[string]*credential.Ref { return nil }
+func (c *TicketingConfig) CredentialRefs() map[string]*credential.Ref { return nil }
 
-func init() {
-	providers.Register(providers.Provider{
-		ID:         ProviderID,
-		Fullname:   "Mock Ticketing",
-		Category:   providers.Ticketing,
-		NewConfig:  func() providers.Config { return new(Config) },
-		Open:       open,
-		Operations: operationNames(),
-	})
+// Ticketing is the registration of the mock ticketing provider, and its
+// constructor: Ticketing.Open builds a driver.
+var Ticketing = ticketing.Registration{
+	ID:           TicketingID,
+	Fullname:     "Mock Ticketing",
+	NewConfig:    func() providers.Config { return new(TicketingConfig) },
+	Capabilities: ticketingCapabilities(),
+	Open:         openTicketing,
 }
+
+func init() { ticketing.Register(Ticketing) }

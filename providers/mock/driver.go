@@ -86,61 +86,27 @@ type meta struct {
 	LastCreated time.Time `json:"last_created"`
 }
 
-// Option configures a driver built by NewDriver.
-type Option func(*driver)
-
-// WithClock makes the driver read the time from now instead of the wall
-// clock, for deterministic tests. A nil now is ignored.
-func WithClock(now func() time.Time) Option {
-	return func(d *driver) {
-		if now != nil {
-			d.now = now
-		}
-	}
-}
-
-// driver is the mock ticketing driver; see NewDriver.
+// driver is the mock ticketing driver; see Ticketing.
 type driver struct {
-	state    providers.State
-	mappings []providers.CustomFieldMapping
-	now      func() time.Time
+	ticketing.Unimplemented // never reached: the mock implements every operation
+	state                   providers.State
+	mappings                []providers.CustomFieldMapping
+	now                     func() time.Time
 }
 
 var _ ticketing.Driver = (*driver)(nil)
 
-// NewDriver returns a mock ticketing driver that keeps its tickets,
-// comments, notes and attachments in state (a fresh MemoryState if state is
-// nil), so that a driver built later over the same State sees them. cfg may
-// be nil; it is not validated here (the registry's Open validates it). The
-// driver supports every ticketing operation and is safe for concurrent
-// use, also by several drivers (in several processes) over one State:
-// every change is one State.Update, so ids are never handed out twice and
-// no write is lost.
-func NewDriver(state providers.State, cfg *Config, opts ...Option) ticketing.Driver {
-	if state == nil {
-		state = NewMemoryState()
-	}
-	d := &driver{state: state, now: time.Now}
-	if cfg != nil {
-		d.mappings = slices.Clone(cfg.CustomFieldMappings)
-	}
-	for _, o := range opts {
-		if o != nil {
-			o(d)
-		}
-	}
-	return d
-}
-
-// open is the registry's Opener: it validates the configuration and builds
-// a driver over the integration's State (a fresh MemoryState if the request
-// has none, so tickets then live as long as the driver).
-func open(_ context.Context, req providers.OpenRequest) (any, error) {
-	cfg := &Config{}
+// openTicketing builds a mock ticketing driver over the integration's
+// State (a fresh MemoryState if the request has none, so tickets then live
+// as long as the driver). The driver is safe for concurrent use, also by
+// several drivers (in several processes) over one State: every change is
+// one State.Update, so ids are never handed out twice and no write is lost.
+func openTicketing(_ context.Context, req providers.OpenRequest) (ticketing.Driver, error) {
+	cfg := &TicketingConfig{}
 	if req.Config != nil {
-		c, ok := req.Config.(*Config)
+		c, ok := req.Config.(*TicketingConfig)
 		if !ok {
-			return nil, errs.New(errs.Internal, "provider %s got a %T configuration, want *mock.Config", ProviderID, req.Config)
+			return nil, errs.New(errs.Internal, "provider %s got a %T configuration, want *mock.TicketingConfig", TicketingID, req.Config)
 		}
 		if c != nil {
 			cfg = c
@@ -149,21 +115,19 @@ func open(_ context.Context, req providers.OpenRequest) (any, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return NewDriver(req.State, cfg), nil
-}
-
-// operationNames returns the names of every ticketing operation, for the
-// registry.
-func operationNames() []string {
-	out := make([]string, len(ticketing.Operations))
-	for i, op := range ticketing.Operations {
-		out[i] = string(op)
+	d := &driver{state: req.State, now: req.Clock, mappings: slices.Clone(cfg.CustomFieldMappings)}
+	if d.state == nil {
+		d.state = providers.NewMemoryState()
 	}
-	return out
+	if d.now == nil {
+		d.now = time.Now
+	}
+	return d, nil
 }
 
-// capabilities are the mock's: every operation, every orderable field.
-var capabilities = func() ticketing.Capabilities {
+// ticketingCapabilities are the mock's: every operation, ordered by every
+// orderable ticket field.
+func ticketingCapabilities() ticketing.Capabilities {
 	c := ticketing.Capabilities{Operations: slices.Clone(ticketing.Operations)}
 	for _, f := range ticketing.TicketFields.Fields {
 		if f.Orderable {
@@ -171,12 +135,6 @@ var capabilities = func() ticketing.Capabilities {
 		}
 	}
 	return c
-}()
-
-// Capabilities implements ticketing.Driver: every operation, ordered by
-// every orderable ticket field.
-func (d *driver) Capabilities() ticketing.Capabilities {
-	return ticketing.Capabilities{Operations: slices.Clone(capabilities.Operations), Orders: slices.Clone(capabilities.Orders)}
 }
 
 // Close implements ticketing.Driver; the State stays as it is.

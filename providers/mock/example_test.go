@@ -7,13 +7,21 @@ import (
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/patch"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/mock"
 )
 
-func ExampleNewDriver() {
+// A mock ticketing driver built directly with the provider's constructor,
+// and used through the portable Connector.
+func Example_ticketing() {
 	ctx := context.Background()
 	clock := func() time.Time { return time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC) }
-	tk := ticketing.New(mock.NewDriver(mock.NewMemoryState(), nil, mock.WithClock(clock)))
+	d, err := mock.Ticketing.Open(ctx, providers.OpenRequest{Clock: clock})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tk := ticketing.NewConnector(mock.Ticketing, d)
 
 	t, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{
 		Summary: "CVE-2026-1234 on web-01", Project: "SEC", IssueType: "Incident", Priority: ticketing.PriorityHigh,
@@ -31,7 +39,7 @@ func ExampleNewDriver() {
 	}
 	fmt.Println(t.Status, t.CompletionDate.Format(time.RFC3339))
 
-	for t, err := range tk.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"priority[eq]HIGH"}}) {
+	for t, err := range tk.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"priority[eq]HIGH"}}) {
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -7,7 +7,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/filter"
-	"github.com/seed-e6251c81/synqly/providers/mock"
+	"github.com/seed-e6251c81/synqly/providers"
 )
 
 // FuzzDriver calls every driver method directly (no Connector to validate
@@ -20,7 +20,7 @@ func FuzzDriver(f *testing.F) {
 	f.Add("../../x", "C-00000001", "Done", "id[desc]", int64(253402300800))
 	f.Fuzz(func(t *testing.T, id, cursor, text, order string, unix int64) {
 		ctx := context.Background()
-		d := mock.NewDriver(mock.NewMemoryState(), nil)
+		d := newTicketing(providers.NewMemoryState(), nil, nil)
 		tk, err := d.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "seed"})
 		if err != nil {
 			t.Fatal(err)

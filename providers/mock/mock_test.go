@@ -24,18 +24,19 @@ import (
 
 func harness(open func(t *testing.T) ticketing.Driver) ticketingtest.Harness {
 	return ticketingtest.Harness{
-		Open:       open,
-		Project:    "SEC",
-		IssueType:  "Task",
-		Creator:    "analyst@example.com",
-		OpenStatus: mock.DefaultStatus,
-		DoneStatus: "Done",
+		Registration: mock.Ticketing,
+		Open:         open,
+		Project:      "SEC",
+		IssueType:    "Task",
+		Creator:      "analyst@example.com",
+		OpenStatus:   mock.DefaultStatus,
+		DoneStatus:   "Done",
 	}
 }
 
 func TestConformance(t *testing.T) {
 	ticketingtest.Run(t, harness(func(*testing.T) ticketing.Driver {
-		return mock.NewDriver(mock.NewMemoryState(), nil)
+		return newTicketing(providers.NewMemoryState(), nil, nil)
 	}))
 }
 
@@ -45,29 +46,29 @@ func TestConformance(t *testing.T) {
 func TestConformanceFixedClock(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	ticketingtest.Run(t, harness(func(*testing.T) ticketing.Driver {
-		return mock.NewDriver(mock.NewMemoryState(), nil, mock.WithClock(func() time.Time { return at }))
+		return newTicketing(providers.NewMemoryState(), nil, func() time.Time { return at })
 	}))
 }
 
 // TestConformanceMapped runs the suite with custom_field_mappings, which
 // make the mock refuse unmapped custom fields.
 func TestConformanceMapped(t *testing.T) {
-	cfg := &mock.Config{CustomFieldMappings: []providers.CustomFieldMapping{
+	cfg := &mock.TicketingConfig{CustomFieldMappings: []providers.CustomFieldMapping{
 		{Name: "severity", ProjectID: "*", ProviderFieldPath: "fields.severity"},
 	}}
 	ticketingtest.Run(t, harness(func(*testing.T) ticketing.Driver {
-		return mock.NewDriver(mock.NewMemoryState(), cfg)
+		return newTicketing(providers.NewMemoryState(), cfg, nil)
 	}))
 }
 
 // TestConformanceRegistry opens the driver through the provider registry,
 // as the management plane does.
 func TestConformanceRegistry(t *testing.T) {
-	p, ok := providers.Lookup(mock.ProviderID)
+	p, ok := providers.Lookup(mock.TicketingID)
 	require.True(t, ok)
 	require.NotNil(t, p.Open)
 	ticketingtest.Run(t, harness(func(t *testing.T) ticketing.Driver {
-		d, err := p.Open(t.Context(), providers.OpenRequest{IntegrationID: "int-1", Config: &mock.Config{}, State: mock.NewMemoryState()})
+		d, err := p.Open(t.Context(), providers.OpenRequest{IntegrationID: "int-1", Config: &mock.TicketingConfig{}, State: providers.NewMemoryState()})
 		require.NoError(t, err)
 		td, ok := d.(ticketing.Driver)
 		require.True(t, ok, "Open returned %T", d)
@@ -76,7 +77,7 @@ func TestConformanceRegistry(t *testing.T) {
 }
 
 func TestRegistration(t *testing.T) {
-	p, ok := providers.Lookup(mock.ProviderID)
+	p, ok := providers.Lookup(mock.TicketingID)
 	require.True(t, ok)
 	assert.Equal(t, providers.Ticketing, p.Category)
 	var want []string
@@ -90,11 +91,11 @@ func TestRegistration(t *testing.T) {
 	d, err := p.Open(ctx, providers.OpenRequest{})
 	require.NoError(t, err)
 	assert.Implements(t, (*ticketing.Driver)(nil), d)
-	d, err = p.Open(ctx, providers.OpenRequest{Config: (*mock.Config)(nil)})
+	d, err = p.Open(ctx, providers.OpenRequest{Config: (*mock.TicketingConfig)(nil)})
 	require.NoError(t, err)
 	assert.NotNil(t, d)
 
-	_, err = p.Open(ctx, providers.OpenRequest{Config: &mock.Config{CustomFieldMappings: []providers.CustomFieldMapping{{Name: "x"}}}})
+	_, err = p.Open(ctx, providers.OpenRequest{Config: &mock.TicketingConfig{CustomFieldMappings: []providers.CustomFieldMapping{{Name: "x"}}}})
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
 	_, err = p.Open(ctx, providers.OpenRequest{Config: otherConfig{}})
 	assert.ErrorIs(t, err, errs.ErrInternal)
@@ -104,8 +105,8 @@ type otherConfig struct{ providers.Config }
 
 func TestRestart(t *testing.T) {
 	ctx := t.Context()
-	state := mock.NewMemoryState()
-	first := ticketing.New(mock.NewDriver(state, nil))
+	state := providers.NewMemoryState()
+	first := connect(newTicketing(state, nil, nil))
 	var ids []string
 	for i := range 5 {
 		tk, err := first.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: fmt.Sprintf("before restart %d", i), Project: "OPS"})
@@ -117,9 +118,9 @@ func TestRestart(t *testing.T) {
 	_, err = first.CreateAttachment(ctx, ids[1], ticketing.CreateAttachmentRequest{FileName: "a.txt", Content: []byte("bytes")})
 	require.NoError(t, err)
 
-	second := ticketing.New(mock.NewDriver(state, nil))
+	second := connect(newTicketing(state, nil, nil))
 	var seen []string
-	for tk, err := range second.Tickets(ctx, ticketing.QueryTicketsRequest{Limit: 2}) {
+	for tk, err := range second.AllTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2}) {
 		require.NoError(t, err)
 		seen = append(seen, tk.ID)
 	}
@@ -144,17 +145,17 @@ func TestRestart(t *testing.T) {
 func TestIterateMany(t *testing.T) {
 	const n = 5000
 	ctx := t.Context()
-	state := mock.NewMemoryState()
-	d := mock.NewDriver(state, nil)
+	state := providers.NewMemoryState()
+	d := newTicketing(state, nil, nil)
 	for i := range n {
 		_, err := d.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: fmt.Sprintf("ticket %d", i)})
 		require.NoError(t, err)
 	}
-	c := ticketing.New(d)
+	c := connect(d)
 	for _, limit := range []int{0, 7, ticketing.MaxTicketLimit} {
 		seen := make(map[string]bool, n)
 		prev := ""
-		for tk, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Limit: limit}) {
+		for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Limit: limit}) {
 			require.NoError(t, err)
 			require.False(t, seen[tk.ID], "ticket %s visited twice", tk.ID)
 			require.Greater(t, tk.ID, prev, "tickets out of creation order")
@@ -166,14 +167,14 @@ func TestIterateMany(t *testing.T) {
 
 func TestIDsAndNames(t *testing.T) {
 	ctx := t.Context()
-	d := mock.NewDriver(nil, nil)
+	d := newTicketing(nil, nil, nil)
 	tk, err := d.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "no name"})
 	require.NoError(t, err)
 	assert.Equal(t, "MOCK-00000001", tk.ID)
 	assert.Equal(t, "MOCK-1", tk.Name)
 	assert.Equal(t, mock.DefaultStatus, tk.Status)
 
-	c := ticketing.New(d)
+	c := connect(d)
 	tk, err = c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "through the Connector"})
 	require.NoError(t, err)
 	assert.Equal(t, "MOCK-00000002", tk.ID)
@@ -194,7 +195,7 @@ func TestClockAndCompletion(t *testing.T) {
 	set := func(t time.Time) { now.Store(&t) }
 	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	set(t0)
-	c := ticketing.New(mock.NewDriver(nil, nil, mock.WithClock(func() time.Time { return *now.Load() })))
+	c := connect(newTicketing(nil, nil, func() time.Time { return *now.Load() }))
 
 	tk, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "clock"})
 	require.NoError(t, err)
@@ -242,11 +243,11 @@ func TestClockAndCompletion(t *testing.T) {
 
 func TestCustomFieldMappings(t *testing.T) {
 	ctx := t.Context()
-	cfg := &mock.Config{CustomFieldMappings: []providers.CustomFieldMapping{
+	cfg := &mock.TicketingConfig{CustomFieldMappings: []providers.CustomFieldMapping{
 		{Name: "severity", ProjectID: "*", ProviderFieldPath: "fields.severity"},
 		{Name: "asset", ProjectID: "SEC", ProviderFieldPath: "fields.asset_id"},
 	}}
-	c := ticketing.New(mock.NewDriver(nil, cfg))
+	c := connect(newTicketing(nil, cfg, nil))
 
 	tk, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "mapped", Project: "SEC",
 		CustomFields: map[string]any{"severity": 7, "asset": map[string]any{"host": "web-01"}}})
@@ -280,7 +281,7 @@ func TestCustomFieldMappings(t *testing.T) {
 	assert.Equal(t, "SEC", custom[1].ProjectID)
 
 	// Without mappings anything goes, within limits.
-	free := ticketing.New(mock.NewDriver(nil, nil))
+	free := connect(newTicketing(nil, nil, nil))
 	_, err = free.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "free", CustomFields: map[string]any{"anything": true}})
 	require.NoError(t, err)
 	_, err = free.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "not JSON", CustomFields: map[string]any{"f": func() {}}})
@@ -291,9 +292,9 @@ func TestCustomFieldMappings(t *testing.T) {
 
 func TestCatalogAndValidation(t *testing.T) {
 	ctx := t.Context()
-	c := ticketing.New(mock.NewDriver(nil, nil))
+	c := connect(newTicketing(nil, nil, nil))
 	var projects []string
-	for p, err := range c.Projects(ctx) {
+	for p, err := range c.AllProjects(ctx) {
 		require.NoError(t, err)
 		projects = append(projects, p.ID+" "+p.Name)
 	}
@@ -314,7 +315,7 @@ func TestCatalogAndValidation(t *testing.T) {
 	policies, err := c.QueryEscalationPolicies(ctx, ticketing.ListRequest{})
 	require.NoError(t, err)
 	require.Len(t, policies.Result, 2)
-	assert.Empty(t, policies.Cursor)
+	assert.Empty(t, policies.Next)
 	agents, err := c.ListOnCall(ctx, "EP-SEC")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Ada Lovelace", "Alan Turing"}, []string{agents[0].FullName, agents[1].FullName})
@@ -329,22 +330,22 @@ func TestCatalogAndValidation(t *testing.T) {
 
 func TestCursors(t *testing.T) {
 	ctx := t.Context()
-	d := mock.NewDriver(nil, nil)
-	c := ticketing.New(d)
+	d := newTicketing(nil, nil, nil)
+	c := connect(d)
 	for i := range 5 {
 		_, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: fmt.Sprintf("t%d", i)})
 		require.NoError(t, err)
 	}
 	p, err := c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2})
 	require.NoError(t, err)
-	assert.Equal(t, "MOCK-00000002", p.Cursor, "the default order's cursor is the last id")
+	assert.Equal(t, "MOCK-00000002", p.Next, "the default order's cursor is the last id")
 	// A cursor of one order is refused by another, and garbage is refused.
-	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Order: []string{"summary"}, Cursor: p.Cursor})
+	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Order: []string{"summary"}, Cursor: p.Next})
 	assert.ErrorIs(t, err, errs.ErrInvalidQuery)
 	sorted, err := c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Order: []string{"summary[desc]"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"t4", "t3"}, []string{sorted.Result[0].Summary, sorted.Result[1].Summary})
-	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Cursor: sorted.Cursor})
+	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Cursor: sorted.Next})
 	assert.ErrorIs(t, err, errs.ErrInvalidQuery)
 	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Order: []string{"priority"}, Cursor: "c1.garbage"})
 	assert.ErrorIs(t, err, errs.ErrInvalidQuery)
@@ -357,7 +358,7 @@ func TestCursors(t *testing.T) {
 	p, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 5})
 	require.NoError(t, err)
 	assert.Len(t, p.Result, 5)
-	assert.Empty(t, p.Cursor)
+	assert.Empty(t, p.Next)
 
 	// A driver used without the Connector copes with a missing query.
 	raw, err := d.QueryTickets(ctx, ticketing.TicketQuery{})
@@ -370,7 +371,7 @@ func TestCursors(t *testing.T) {
 func TestSelectiveFilterShortPages(t *testing.T) {
 	ctx := t.Context()
 	t.Cleanup(mock.SetMaxScan(100))
-	d := mock.NewDriver(nil, nil)
+	d := newTicketing(nil, nil, nil)
 	const n = 1000
 	for i := range n {
 		req := ticketing.CreateTicketRequest{Summary: "noise"}
@@ -380,13 +381,13 @@ func TestSelectiveFilterShortPages(t *testing.T) {
 		_, err := d.CreateTicket(ctx, req)
 		require.NoError(t, err)
 	}
-	c := ticketing.New(d)
+	c := connect(d)
 	first, err := c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"summary[eq]needle"}})
 	require.NoError(t, err)
 	assert.Empty(t, first.Result)
-	assert.NotEmpty(t, first.Cursor, "a scan that reads its bound returns a cursor")
+	assert.NotEmpty(t, first.Next, "a scan that reads its bound returns a cursor")
 	var found []string
-	for tk, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"summary[eq]needle"}}) {
+	for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{"summary[eq]needle"}}) {
 		require.NoError(t, err)
 		found = append(found, tk.ID)
 	}
@@ -394,8 +395,8 @@ func TestSelectiveFilterShortPages(t *testing.T) {
 }
 
 func TestNilContextAndCorruptState(t *testing.T) {
-	state := mock.NewMemoryState()
-	d := mock.NewDriver(state, nil)
+	state := providers.NewMemoryState()
+	d := newTicketing(state, nil, nil)
 	var nilCtx context.Context // a nil context is an error, not a panic
 	_, err := d.GetTicket(nilCtx, "MOCK-00000001")
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
@@ -411,7 +412,7 @@ func TestNilContextAndCorruptState(t *testing.T) {
 	assert.ErrorIs(t, err, errs.ErrInternal)
 
 	// Driver-level validation when the Connector is bypassed.
-	d = mock.NewDriver(nil, nil)
+	d = newTicketing(nil, nil, nil)
 	_, err = d.CreateTicket(ctx, ticketing.CreateTicketRequest{})
 	assert.ErrorIs(t, err, errs.ErrInvalidInput)
 	_, err = d.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "x", Priority: "nope"})
@@ -425,7 +426,7 @@ func TestNilContextAndCorruptState(t *testing.T) {
 func TestUpdateConflict(t *testing.T) {
 	ctx := t.Context()
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	d := mock.NewDriver(nil, nil, mock.WithClock(func() time.Time { clock = clock.Add(time.Second); return clock }))
+	d := newTicketing(nil, nil, func() time.Time { clock = clock.Add(time.Second); return clock })
 	tk, err := d.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "race"})
 	require.NoError(t, err)
 	stale := *tk
@@ -440,7 +441,7 @@ func TestUpdateConflict(t *testing.T) {
 
 func TestMemoryState(t *testing.T) {
 	ctx := t.Context()
-	var s mock.MemoryState // the zero value is ready
+	var s providers.MemoryState // the zero value is ready
 	_, err := s.Get(ctx, "a")
 	assert.ErrorIs(t, err, errs.ErrNotFound)
 	assert.ErrorIs(t, s.Delete(ctx, "a"), errs.ErrNotFound)
@@ -495,8 +496,8 @@ func TestMemoryState(t *testing.T) {
 // TestStateLayout pins the documented keys.
 func TestStateLayout(t *testing.T) {
 	ctx := t.Context()
-	s := mock.NewMemoryState()
-	c := ticketing.New(mock.NewDriver(s, nil))
+	s := providers.NewMemoryState()
+	c := connect(newTicketing(s, nil, nil))
 	tk, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "layout"})
 	require.NoError(t, err)
 	_, err = c.CreateComment(ctx, tk.ID, ticketing.CreateCommentRequest{Content: "c"})
@@ -536,8 +537,8 @@ func TestStateLayout(t *testing.T) {
 // State is tested the same way, with two clients, in the root package.)
 func TestDriversShareOneState(t *testing.T) {
 	ctx := context.Background()
-	state := mock.NewMemoryState()
-	drivers := []ticketing.Driver{mock.NewDriver(state, nil), mock.NewDriver(state, nil)}
+	state := providers.NewMemoryState()
+	drivers := []ticketing.Driver{newTicketing(state, nil, nil), newTicketing(state, nil, nil)}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	ids := map[string]bool{}
@@ -570,7 +571,7 @@ func TestDriversShareOneState(t *testing.T) {
 // was, writes and deletes alike.
 func TestMemoryStateUpdateIsAtomic(t *testing.T) {
 	ctx := context.Background()
-	s := mock.NewMemoryState()
+	s := providers.NewMemoryState()
 	require.NoError(t, s.Put(ctx, "a", []byte(`1`)))
 	boom := errors.New("boom")
 	err := s.Update(ctx, func(tx providers.StateTx) error {

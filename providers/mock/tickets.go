@@ -345,8 +345,8 @@ func (d *driver) streamTickets(ctx context.Context, b *filter.Bound, limit int, 
 		}
 		after = prefixTicket + cursor
 	}
-	batch := min(max(limit+1, 64), MaxStateList)
-	page := &ticketing.Page[ticketing.Ticket]{Result: make([]ticketing.Ticket, 0, limit)}
+	batch := min(max(limit+1, 64), providers.MaxStateList)
+	page := &ticketing.Page[ticketing.Ticket]{Result: make([]*ticketing.Ticket, 0, limit)}
 	scanned := 0
 	for {
 		entries, err := d.state.List(ctx, prefixTicket, after, batch)
@@ -354,17 +354,17 @@ func (d *driver) streamTickets(ctx context.Context, b *filter.Bound, limit int, 
 			return nil, err
 		}
 		for i, e := range entries {
-			var t ticketing.Ticket
-			if err := json.Unmarshal(e.Value, &t); err != nil {
+			t := new(ticketing.Ticket)
+			if err := json.Unmarshal(e.Value, t); err != nil {
 				return nil, errs.Wrap(errs.Internal, err, "the mock's state is corrupt (%s)", e.Key)
 			}
 			scanned++
-			if b.Match(&t) {
+			if b.Match(t) {
 				page.Result = append(page.Result, t)
 			}
 			more := i+1 < len(entries) || len(entries) == batch
 			if (len(page.Result) == limit || scanned >= maxScan) && more {
-				page.Cursor = t.ID
+				page.Next = t.ID
 				return page, nil
 			}
 		}
@@ -390,7 +390,7 @@ func (d *driver) sortedTickets(ctx context.Context, b *filter.Bound, limit int, 
 	var all []*ticketing.Ticket
 	after := ""
 	for {
-		entries, err := d.state.List(ctx, prefixTicket, after, MaxStateList)
+		entries, err := d.state.List(ctx, prefixTicket, after, providers.MaxStateList)
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +403,7 @@ func (d *driver) sortedTickets(ctx context.Context, b *filter.Bound, limit int, 
 				all = append(all, t)
 			}
 		}
-		if len(entries) < MaxStateList {
+		if len(entries) < providers.MaxStateList {
 			break
 		}
 		after = entries[len(entries)-1].Key
@@ -428,12 +428,9 @@ func (d *driver) sortedTickets(ctx context.Context, b *filter.Bound, limit int, 
 		from = lo
 	}
 	end := min(from+limit, len(all))
-	page := &ticketing.Page[ticketing.Ticket]{Result: make([]ticketing.Ticket, 0, end-from)}
-	for _, t := range all[from:end] {
-		page.Result = append(page.Result, *t)
-	}
+	page := &ticketing.Page[ticketing.Ticket]{Result: all[from:end:end]}
 	if end < len(all) && end > from {
-		page.Cursor = b.Encode(b.CursorOf(all[end-1]))
+		page.Next = b.Encode(b.CursorOf(all[end-1]))
 	}
 	return page, nil
 }

@@ -26,12 +26,12 @@ const (
 // header. The response body is decoded into out (when not nil); a
 // response that lacks what the API documents is reported with
 // Response.Malformed, as every driver reports one.
-func (d *Driver) call(ctx context.Context, method, path string, q url.Values, from string, body, out any) (*httpx.Response, error) {
+func (d *driver) call(ctx context.Context, method, path string, q url.Values, from string, body, out any) (*httpx.Response, error) {
 	return d.send(ctx, httpx.Request{Method: method, Path: path, Query: q, JSON: body}, from, out)
 }
 
 // send is call for a prepared request (one marked Idempotent, say).
-func (d *Driver) send(ctx context.Context, r httpx.Request, from string, out any) (*httpx.Response, error) {
+func (d *driver) send(ctx context.Context, r httpx.Request, from string, out any) (*httpx.Response, error) {
 	r.Header = http.Header{"Accept": {accept}, "Content-Type": {"application/json"}}
 	if from != "" {
 		r.Header.Set("From", from)
@@ -45,7 +45,7 @@ func (d *Driver) send(ctx context.Context, r httpx.Request, from string, out any
 // follow. A short page ends a bounded read early (the cursor continues
 // it), so one call sends at most want/100 requests (rounded up), and an
 // unbounded one at most maxListAll/100.
-func listPage[T any](ctx context.Context, d *Driver, path, key string, q url.Values, offset, want int) ([]T, int, bool, error) {
+func listPage[T any](ctx context.Context, d *driver, path, key string, q url.Values, offset, want int) ([]T, int, bool, error) {
 	var out []T
 	all := want <= 0
 	if all {

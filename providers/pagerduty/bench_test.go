@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty/pdfake"
 )
@@ -21,7 +22,7 @@ const benchSummary, benchDetails = "CVE-2026-1234 on web-01", "Patch **web-01** 
 
 func BenchmarkCreateTicket(b *testing.B) {
 	srv := fake(b)
-	c := ticketing.New(driverFor(b, srv, pagerduty.Config{}, pagerduty.Options{}))
+	c := ticketing.NewConnector(pagerduty.Ticketing, driverFor(b, srv, pagerduty.TicketingConfig{}, providers.HTTPOptions{}))
 	req := ticketing.CreateTicketRequest{Summary: benchSummary, Description: benchDetails, Project: pdfake.ServiceWeb,
 		Creator: pdfake.EmailAlice}
 	ctx := b.Context()

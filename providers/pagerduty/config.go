@@ -1,20 +1,22 @@
 package pagerduty
 
 import (
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
-// ProviderID is the provider config id of PagerDuty.
-const ProviderID = "ticketing_pagerduty"
+// TicketingID is the provider config id of the PagerDuty ticketing
+// provider.
+const TicketingID = "ticketing_pagerduty"
 
-// Config is the ticketing_pagerduty provider configuration.
-type Config struct {
+// TicketingConfig is the ticketing_pagerduty provider configuration.
+type TicketingConfig struct {
 	// Credential is a PagerDuty REST API token.
-	Credential *credential.Ref `json:"credential"`
+	Credential *credential.Ref `json:"credential" schema:"required"`
 	// URL is the REST API base, normally https://api.pagerduty.com.
-	URL string `json:"url"`
+	URL string `json:"url" schema:"required"`
 	// DefaultCreator is the e-mail sent in the From header when a request
 	// names no creator.
 	DefaultCreator string `json:"default_creator,omitempty"`
@@ -25,16 +27,15 @@ type Config struct {
 // Validate implements providers.Config: the configuration must name a
 // credential (a stored one by id, or one inline); an absent one is an
 // errs.InvalidInput error on "credential" saying it is required.
-func (c *Config) Validate() error {
+func (c *TicketingConfig) Validate() error {
 	if err := providers.RequireRef("credential", c.Credential); err != nil {
 		return err
 	}
 	return c.validateSettings()
 }
 
-// validateSettings checks everything but the credential reference (New
-// takes the token itself).
-func (c *Config) validateSettings() error {
+// validateSettings checks everything but the credential reference.
+func (c *TicketingConfig) validateSettings() error {
 	if err := providers.ValidateURL("url", c.URL); err != nil {
 		return err
 	}
@@ -82,21 +83,36 @@ func looksLikeEmail(s string) bool {
 }
 
 // CredentialRefs implements providers.Config.
-func (c *Config) CredentialRefs() map[string]*credential.Ref {
+func (c *TicketingConfig) CredentialRefs() map[string]*credential.Ref {
 	if c.Credential == nil {
 		return nil
 	}
 	return map[string]*credential.Ref{"credential": c.Credential}
 }
 
-func init() {
-	providers.Register(providers.Provider{
-		ID:              ProviderID,
-		Fullname:        "PagerDuty",
-		Category:        providers.Ticketing,
-		NewConfig:       func() providers.Config { return new(Config) },
-		CredentialTypes: []credential.Type{credential.TypeToken},
-		Open:            Open,
-		Operations:      operationNames(),
-	})
+// Ticketing is the registration of the PagerDuty ticketing provider, and
+// its one constructor: Ticketing.Open builds the driver of an integration
+// from a providers.OpenRequest whose Config is a *TicketingConfig and whose
+// Credentials["credential"] is a token credential holding a REST API key.
+// Capabilities lists the operations the driver implements and the ticket
+// fields QueryTickets can order by: PagerDuty sorts incidents by
+// created_at and resolved_at (completion_date).
+var Ticketing = ticketing.Registration{
+	ID:              TicketingID,
+	Fullname:        "PagerDuty",
+	NewConfig:       func() providers.Config { return new(TicketingConfig) },
+	CredentialTypes: []credential.Type{credential.TypeToken},
+	Capabilities: ticketing.Capabilities{
+		Operations: []ticketing.Operation{
+			ticketing.OpListProjects, ticketing.OpListIssueTypes, ticketing.OpListRemoteFields,
+			ticketing.OpQueryTickets, ticketing.OpGetTicket, ticketing.OpCreateTicket, ticketing.OpPatchTicket,
+			ticketing.OpListComments, ticketing.OpCreateComment, ticketing.OpDeleteComment,
+			ticketing.OpCreateNote, ticketing.OpListNotes, ticketing.OpPatchNote, ticketing.OpDeleteNote,
+			ticketing.OpQueryEscalationPolicies, ticketing.OpListOnCall,
+		},
+		Orders: []string{"created_at", "completion_date"},
+	},
+	Open: openTicketing,
 }
+
+func init() { ticketing.Register(Ticketing) }

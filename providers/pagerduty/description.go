@@ -10,7 +10,7 @@ const descriptionTitle = "Description"
 // description returns a ticket's description: the content of the
 // incident's latest note titled Description, else its body's details (in
 // must have been read with include[]=body).
-func (d *Driver) description(ctx context.Context, in *pdIncident) (string, error) {
+func (d *driver) description(ctx context.Context, in *pdIncident) (string, error) {
 	notes, err := d.incidentNotes(ctx, in.ID)
 	if err != nil {
 		return "", err

@@ -1,21 +1,41 @@
-// Package pagerduty is the PagerDuty provider ("ticketing_pagerduty") of the
-// ticketing connector: a ticketing.Driver over the PagerDuty REST API v2.
-// Import it for its side effect to make the provider available:
+// Package pagerduty holds the PagerDuty providers. It serves one
+// connector: ticketing, as the provider TicketingID ("ticketing_pagerduty"),
+// a ticketing.Driver over the PagerDuty REST API v2. Import it for its side
+// effect to make the provider available:
 //
 //	import _ "github.com/seed-e6251c81/synqly/providers/pagerduty"
 //
-// The integration's configuration is a Config: the REST API base URL
-// (https://api.pagerduty.com), a token credential holding a REST API key
-// (sent as "Authorization: Token token=<key>"), and optionally
-// default_creator (an e-mail) and default_project (a service id). Every
-// call goes through the shared HTTP client of internal/httpx: bounded
-// retries with backoff, Retry-After honoured (PagerDuty's ratelimit-reset
-// header is read as one), no retry of a POST after a 5xx, a response size
-// cap, and vendor errors mapped to the errs codes with the API key
-// redacted (even when PagerDuty echoes it back, JSON-escaped,
-// percent-encoded or in base64). A 2xx answer that is not the JSON the API
-// documents is an errs.ErrProvider error naming the method, the path, the
-// status and what was wrong, worded as every driver words it.
+// Ticketing is the provider's registration (its capabilities are declared
+// there, once) and its one constructor: Ticketing.Open builds the driver
+// of an integration from a providers.OpenRequest, for the management plane
+// and for programs and tests alike; ticketing.NewConnector(Ticketing, d)
+// puts the portable Connector over a driver built that way:
+//
+//	d, err := pagerduty.Ticketing.Open(ctx, providers.OpenRequest{
+//		Config:      &pagerduty.TicketingConfig{URL: "https://api.pagerduty.com", Credential: credential.Inline(tok)},
+//		Credentials: map[string]credential.Config{"credential": tok}, // tok: a *credential.TokenCredential
+//	})
+//	...
+//	tk := ticketing.NewConnector(pagerduty.Ticketing, d)
+//
+// # Configuration and authentication
+//
+// The integration's configuration is a TicketingConfig: the REST API base
+// URL (url, required; https://api.pagerduty.com), a token credential
+// (credential, required) holding a REST API key, sent as "Authorization:
+// Token token=<key>", and optionally default_creator (an e-mail) and
+// default_project (a service id). Ticketing.Open takes the key from the
+// request's Credentials["credential"], which must be a token credential;
+// the request's HTTPClient and HTTPOptions (retries, backoff, timeout,
+// response size cap) tune the vendor calls. Every call goes through the
+// shared HTTP client of internal/httpx: bounded retries with backoff,
+// Retry-After honoured (PagerDuty's ratelimit-reset header is read as
+// one), no retry of a POST after a 5xx, a response size cap, and vendor
+// errors mapped to the errs codes with the API key redacted (even when
+// PagerDuty echoes it back, JSON-escaped, percent-encoded or in base64). A
+// 2xx answer that is not the JSON the API documents is an errs.ErrProvider
+// error naming the method, the path, the status and what was wrong, worded
+// as every driver words it.
 //
 // # Tickets are incidents
 //
@@ -115,8 +135,9 @@
 // the Connector always allows, is served in incident-number order
 // (PagerDuty cannot sort by id). The list does not return incident bodies,
 // so query results have no description, unless the query filters on
-// description: then each incident's body and notes are read. Cursors are
-// offsets; a page of more than 100 is read as several API pages.
+// description: then each incident's body and notes are read. A page's Next
+// (the next request's Cursor) is an offset; a page of more than 100 is
+// read as several API pages.
 //
 // # Notes and comments
 //
@@ -139,7 +160,10 @@
 //
 // # Not supported
 //
-// Attachments: PagerDuty incidents have none. The remote fields are a fixed
-// list of the incident fields the driver maps; PagerDuty's incident custom
-// fields are not mapped.
+// Attachments: PagerDuty incidents have none. Ticketing.Capabilities
+// leaves the four attachment operations out, so the Connector refuses them
+// with errs.ErrUnsupported before calling the driver (and the driver
+// answers them the same way). The remote fields are a fixed list of the
+// incident fields the driver maps; PagerDuty's incident custom fields are
+// not mapped.
 package pagerduty

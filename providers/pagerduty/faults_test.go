@@ -13,18 +13,19 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty/pdfake"
 )
 
 // seeded returns a fake with one incident, a Connector over it, and the
 // incident's id and API path.
-func seeded(t *testing.T, opts pagerduty.Options) (*pdfake.Server, *ticketing.Connector, string, string) {
+func seeded(t *testing.T, opts providers.HTTPOptions) (*pdfake.Server, *ticketing.Connector, string, string) {
 	t.Helper()
 	srv := fake(t)
 	id := srv.SeedIncident(pdfake.IncidentSeed{Title: "seeded", Details: "details"})
-	d := driverFor(t, srv, pagerduty.Config{DefaultCreator: pdfake.EmailAlice, DefaultProject: pdfake.ServiceWeb}, opts)
-	return srv, ticketing.New(d), id, "/incidents/" + id
+	d := driverFor(t, srv, pagerduty.TicketingConfig{DefaultCreator: pdfake.EmailAlice, DefaultProject: pdfake.ServiceWeb}, opts)
+	return srv, ticketing.NewConnector(pagerduty.Ticketing, d), id, "/incidents/" + id
 }
 
 func errCode(err error) (*errs.Error, bool) {
@@ -33,7 +34,7 @@ func errCode(err error) (*errs.Error, bool) {
 }
 
 func TestRateLimitRetried(t *testing.T) {
-	srv, c, id, path := seeded(t, pagerduty.Options{})
+	srv, c, id, path := seeded(t, providers.HTTPOptions{})
 	srv.Inject(2, pdfake.Fault{Status: http.StatusTooManyRequests, RetryAfter: 0, PathPrefix: path})
 	if _, err := c.GetTicket(t.Context(), id); err != nil {
 		t.Fatalf("GetTicket after two 429s: %v", err)
@@ -53,7 +54,7 @@ func TestRateLimitRetried(t *testing.T) {
 }
 
 func TestLongRetryAfterIsRateLimited(t *testing.T) {
-	srv, c, id, path := seeded(t, pagerduty.Options{})
+	srv, c, id, path := seeded(t, providers.HTTPOptions{})
 	srv.Inject(1, pdfake.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second})
 	_, err := c.GetTicket(t.Context(), id)
 	e, ok := errCode(err)
@@ -67,7 +68,7 @@ func TestLongRetryAfterIsRateLimited(t *testing.T) {
 
 // PagerDuty announces the wait in ratelimit-reset, not Retry-After.
 func TestRateLimitResetHeader(t *testing.T) {
-	srv, c, id, path := seeded(t, pagerduty.Options{})
+	srv, c, id, path := seeded(t, providers.HTTPOptions{})
 	srv.Inject(1, pdfake.Fault{Status: http.StatusTooManyRequests, RetryAfter: 20 * time.Second, OmitRetryAfter: true})
 	_, err := c.GetTicket(t.Context(), id)
 	if e, ok := errCode(err); !ok || e.Code != errs.RateLimited || e.RetryAfter != 20*time.Second {
@@ -83,7 +84,7 @@ func TestRateLimitResetHeader(t *testing.T) {
 }
 
 func TestServerErrorBurstOnGetRetried(t *testing.T) {
-	srv, c, id, path := seeded(t, pagerduty.Options{})
+	srv, c, id, path := seeded(t, providers.HTTPOptions{})
 	srv.Inject(1, pdfake.Fault{Status: http.StatusInternalServerError, PathPrefix: path})
 	srv.Inject(1, pdfake.Fault{Status: http.StatusBadGateway, PathPrefix: path})
 	srv.Inject(1, pdfake.Fault{Status: http.StatusServiceUnavailable, PathPrefix: path})
@@ -111,9 +112,15 @@ func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 	srv := pdfake.New()
 	defer srv.Close()
 	id := srv.SeedIncident(pdfake.IncidentSeed{})
-	cfg := &pagerduty.Config{URL: srv.URL}
-	d, err := pagerduty.New(cfg, credential.Secret(pdfake.Token), pagerduty.Options{Timeout: 100 * time.Millisecond,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
+	// No HTTPClient: the driver's own connection pool, which Close must
+	// leave with no goroutine behind.
+	tok := &credential.TokenCredential{Secret: pdfake.Token}
+	ref := credential.Inline(tok)
+	d, err := pagerduty.Ticketing.Open(t.Context(), providers.OpenRequest{
+		Config:      &pagerduty.TicketingConfig{URL: srv.URL, Credential: ref},
+		Credentials: map[string]credential.Config{"credential": tok},
+		HTTPOptions: providers.HTTPOptions{Timeout: 100 * time.Millisecond, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,9 +128,9 @@ func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 	srv.SetDelay(5 * time.Second)
 
 	start := time.Now()
-	_, err = d.GetTicket(t.Context(), id) // Options.Timeout bounds a call without a deadline
+	_, err = d.GetTicket(t.Context(), id) // HTTPOptions.Timeout bounds a call without a deadline
 	if !errors.Is(err, errs.ErrProvider) {
-		t.Errorf("a call past Options.Timeout: want ErrProvider, got %v", err)
+		t.Errorf("a call past HTTPOptions.Timeout: want ErrProvider, got %v", err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
@@ -140,7 +147,7 @@ func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 }
 
 func TestMalformedAndTruncatedBodies(t *testing.T) {
-	srv, c, id, path := seeded(t, pagerduty.Options{})
+	srv, c, id, path := seeded(t, providers.HTTPOptions{})
 	for _, f := range []pdfake.BodyFault{pdfake.BodyMalformed, pdfake.BodyTruncated} {
 		srv.Inject(1, pdfake.Fault{Body: f, PathPrefix: path})
 		_, err := c.GetTicket(t.Context(), id)
@@ -159,7 +166,7 @@ func TestMalformedAndTruncatedBodies(t *testing.T) {
 }
 
 func TestOversizedBody(t *testing.T) {
-	srv, c, id, path := seeded(t, pagerduty.Options{MaxResponseBytes: 1 << 20})
+	srv, c, id, path := seeded(t, providers.HTTPOptions{MaxResponseBytes: 1 << 20})
 	srv.Inject(1, pdfake.Fault{Body: pdfake.BodyOversized, Size: 3 << 20, PathPrefix: path})
 	_, err := c.GetTicket(t.Context(), id)
 	if !errors.Is(err, errs.ErrProvider) || !strings.Contains(err.Error(), "limit") {
@@ -173,12 +180,12 @@ func TestOversizedBody(t *testing.T) {
 func TestWrongToken(t *testing.T) {
 	srv := fake(t)
 	const wrong = "wrong-token-0123456789"
-	d, err := pagerduty.New(&pagerduty.Config{URL: srv.URL}, credential.Secret(wrong), fastRetries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	_, err = d.ListProjects(t.Context(), ticketing.ListRequest{})
+	tok := &credential.TokenCredential{Secret: wrong}
+	ref := credential.Inline(tok)
+	req := requestFor(t, srv, pagerduty.TicketingConfig{Credential: ref})
+	req.Credentials = map[string]credential.Config{"credential": tok}
+	d := open(t, req)
+	_, err := d.ListProjects(t.Context(), ticketing.ListRequest{})
 	e, ok := errCode(err)
 	if !ok || e.Code != errs.Unauthorized || e.Status != http.StatusUnauthorized {
 		t.Fatalf("a wrong token: want ErrUnauthorized with status 401, got %v", err)
@@ -197,10 +204,10 @@ func TestTokenNeverShown(t *testing.T) {
 	srv := fake(t)
 	id := srv.SeedIncident(pdfake.IncidentSeed{})
 	var logs logBuffer
-	opts := fastRetries
-	opts.Logger = debugLogger(&logs)
-	d := driverFor(t, srv, pagerduty.Config{}, opts)
-	c := ticketing.New(d)
+	req := requestFor(t, srv, pagerduty.TicketingConfig{})
+	req.Logger = debugLogger(&logs)
+	d := open(t, req)
+	c := ticketing.NewConnector(pagerduty.Ticketing, d)
 	ctx := t.Context()
 	var got []error
 	srv.Inject(1, pdfake.Fault{Status: http.StatusBadRequest, Message: "bad key Token token=" + pdfake.Token})

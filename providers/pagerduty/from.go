@@ -10,7 +10,7 @@ import (
 // updating incidents and notes require: the request's creator (field names
 // the request field), else the integration's default_creator, else an
 // errs.InvalidInput error naming both.
-func (d *Driver) from(field, creator string) (string, error) {
+func (d *driver) from(field, creator string) (string, error) {
 	creator = strings.TrimSpace(creator)
 	switch {
 	case creator != "":
@@ -27,7 +27,7 @@ func (d *Driver) from(field, creator string) (string, error) {
 // fromOr returns default_creator, else fallback when it is an e-mail, for
 // writes whose request names no creator (updates); else an
 // errs.InvalidInput error.
-func (d *Driver) fromOr(fallback string) (string, error) {
+func (d *driver) fromOr(fallback string) (string, error) {
 	if d.cfg.DefaultCreator != "" {
 		return d.cfg.DefaultCreator, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/patch"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty/pdfake"
 )
@@ -30,9 +31,9 @@ func lastFrom(t *testing.T, srv *pdfake.Server, method, path string) string {
 func TestFromHeaderRules(t *testing.T) {
 	ctx := t.Context()
 	srv := fake(t)
-	noDefault := ticketing.New(driverFor(t, srv, pagerduty.Config{DefaultProject: pdfake.ServiceWeb}, pagerduty.Options{}))
-	withDefault := ticketing.New(driverFor(t, srv, pagerduty.Config{DefaultProject: pdfake.ServiceWeb,
-		DefaultCreator: pdfake.EmailBob}, pagerduty.Options{}))
+	noDefault := ticketing.NewConnector(pagerduty.Ticketing, driverFor(t, srv, pagerduty.TicketingConfig{DefaultProject: pdfake.ServiceWeb}, providers.HTTPOptions{}))
+	withDefault := ticketing.NewConnector(pagerduty.Ticketing, driverFor(t, srv, pagerduty.TicketingConfig{DefaultProject: pdfake.ServiceWeb,
+		DefaultCreator: pdfake.EmailBob}, providers.HTTPOptions{}))
 
 	t.Run("neither creator nor default_creator", func(t *testing.T) {
 		srv.ResetRequests()

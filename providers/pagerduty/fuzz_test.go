@@ -8,6 +8,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/patch"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 )
 
@@ -33,13 +34,19 @@ func FuzzVendorResponses(f *testing.F) {
 			_, _ = w.Write(body)
 		}))
 		defer srv.Close()
-		d, err := pagerduty.New(&pagerduty.Config{URL: srv.URL, DefaultCreator: "a@example.com", DefaultProject: "S1"},
-			credential.Secret("fuzz-token"), pagerduty.Options{MaxRetries: -1})
+		tok := &credential.TokenCredential{Secret: "fuzz-token"}
+		ref := credential.Inline(tok)
+		d, err := pagerduty.Ticketing.Open(t.Context(), providers.OpenRequest{
+			Config:      &pagerduty.TicketingConfig{URL: srv.URL, Credential: ref, DefaultCreator: "a@example.com", DefaultProject: "S1"},
+			Credentials: map[string]credential.Config{"credential": tok},
+			HTTPClient:  srv.Client(), // closed by srv.Close
+			HTTPOptions: providers.HTTPOptions{MaxRetries: -1},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer d.Close()
-		c := ticketing.New(d)
+		c := ticketing.NewConnector(pagerduty.Ticketing, d)
 		ctx := t.Context()
 		_, _ = c.GetTicket(ctx, "Q1")
 		_, _ = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 3})

@@ -9,7 +9,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/patch"
-	"github.com/seed-e6251c81/synqly/providers/pagerduty"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty/pdfake"
 )
 
@@ -17,7 +17,7 @@ import (
 func incidentsTitled(t *testing.T, c *ticketing.Connector, title string) []ticketing.Ticket {
 	t.Helper()
 	var out []ticketing.Ticket
-	for tk, err := range c.Tickets(t.Context(), ticketing.QueryTicketsRequest{}) {
+	for tk, err := range c.AllTickets(t.Context(), ticketing.QueryTicketsRequest{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +143,7 @@ func TestDuplicateRefusalWithoutIncident(t *testing.T) {
 // TestCommentNotRetried: notes have no deduplication, so a POST of a note
 // is not retried after a 5xx.
 func TestCommentNotRetried(t *testing.T) {
-	srv, c, id, _ := seeded(t, pagerduty.Options{})
+	srv, c, id, _ := seeded(t, providers.HTTPOptions{})
 	notes := "/incidents/" + id + "/notes"
 	srv.Inject(1, pdfake.Fault{Status: http.StatusBadGateway, Method: http.MethodPost})
 	if _, err := c.CreateComment(t.Context(), id, ticketing.CreateCommentRequest{Content: "maybe posted"}); !errors.Is(err, errs.ErrProvider) {

@@ -47,7 +47,7 @@ func decodeNote(s string) (title, content string) {
 
 // incidentNotes returns every note of an incident, oldest first (the API
 // does not page them).
-func (d *Driver) incidentNotes(ctx context.Context, ticketID string) ([]pdNote, error) {
+func (d *driver) incidentNotes(ctx context.Context, ticketID string) ([]pdNote, error) {
 	var out struct {
 		Notes *[]pdNote `json:"notes"`
 	}
@@ -63,7 +63,7 @@ func (d *Driver) incidentNotes(ctx context.Context, ticketID string) ([]pdNote, 
 }
 
 // postNote adds a note; from goes in the From header.
-func (d *Driver) postNote(ctx context.Context, ticketID, from, content string) (*pdNote, error) {
+func (d *driver) postNote(ctx context.Context, ticketID, from, content string) (*pdNote, error) {
 	var out struct {
 		Note *pdNote `json:"note"`
 	}
@@ -79,7 +79,7 @@ func (d *Driver) postNote(ctx context.Context, ticketID, from, content string) (
 }
 
 // deleteNote deletes a note.
-func (d *Driver) deleteNote(ctx context.Context, ticketID, noteID string) error {
+func (d *driver) deleteNote(ctx context.Context, ticketID, noteID string) error {
 	path := "/incidents/" + escape(ticketID) + "/notes/" + escape(noteID)
 	_, err := d.call(ctx, http.MethodDelete, path, nil, "", nil, nil)
 	return err
@@ -87,7 +87,7 @@ func (d *Driver) deleteNote(ctx context.Context, ticketID, noteID string) error 
 
 // noteAuthor returns the e-mail of the user who wrote a note, or the name
 // of the service that did.
-func (d *Driver) noteAuthor(ctx context.Context, n *pdNote) string {
+func (d *driver) noteAuthor(ctx context.Context, n *pdNote) string {
 	if n.User == nil {
 		return ""
 	}
@@ -114,14 +114,14 @@ func noteMeta(n *pdNote) (created time.Time, updated *time.Time, unmapped map[st
 	return created, updated, unmapped
 }
 
-func (d *Driver) toNote(ctx context.Context, ticketID string, n *pdNote) ticketing.Note {
+func (d *driver) toNote(ctx context.Context, ticketID string, n *pdNote) ticketing.Note {
 	title, content := decodeNote(n.Content)
 	created, updated, unmapped := noteMeta(n)
 	return ticketing.Note{ID: n.ID, TicketID: ticketID, Title: title, Content: content,
 		Creator: d.noteAuthor(ctx, n), CreatedAt: created, UpdatedAt: updated, Unmapped: unmapped}
 }
 
-func (d *Driver) toComment(ctx context.Context, ticketID string, n *pdNote) ticketing.Comment {
+func (d *driver) toComment(ctx context.Context, ticketID string, n *pdNote) ticketing.Comment {
 	created, updated, unmapped := noteMeta(n)
 	return ticketing.Comment{ID: n.ID, TicketID: ticketID, Content: n.Content, Creator: d.noteAuthor(ctx, n),
 		CreatedAt: created, UpdatedAt: updated, Unmapped: unmapped}
@@ -138,12 +138,16 @@ func pageOf[T any](items []T, cur string, limit int) (*ticketing.Page[T], error)
 	if limit > 0 {
 		end = min(start+limit, len(items))
 	}
-	return &ticketing.Page[T]{Result: append([]T{}, items[start:end]...), Cursor: cursor(end, end < len(items))}, nil
+	out := make([]*T, 0, end-start)
+	for i := start; i < end; i++ {
+		out = append(out, &items[i])
+	}
+	return &ticketing.Page[T]{Result: out, Next: cursor(end, end < len(items))}, nil
 }
 
 // ListNotes implements ticketing.Driver: GET /incidents/{id}/notes, paged
 // in memory.
-func (d *Driver) ListNotes(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Note], error) {
+func (d *driver) ListNotes(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Note], error) {
 	ns, err := d.incidentNotes(ctx, ticketID)
 	if err != nil {
 		return nil, err
@@ -158,7 +162,7 @@ func (d *Driver) ListNotes(ctx context.Context, ticketID string, req ticketing.L
 // CreateNote implements ticketing.Driver: POST /incidents/{id}/notes with
 // the title as the content's first line and the creator (or
 // default_creator) in the From header.
-func (d *Driver) CreateNote(ctx context.Context, ticketID string, req ticketing.CreateNoteRequest) (*ticketing.Note, error) {
+func (d *driver) CreateNote(ctx context.Context, ticketID string, req ticketing.CreateNoteRequest) (*ticketing.Note, error) {
 	from, err := d.from("creator", req.Creator)
 	if err != nil {
 		return nil, err
@@ -175,7 +179,7 @@ func (d *Driver) CreateNote(ctx context.Context, ticketID string, req ticketing.
 // UpdateNote implements ticketing.Driver: PUT
 // /incidents/{id}/notes/{note_id} with the new title and content. The From
 // header is default_creator, else the note's author.
-func (d *Driver) UpdateNote(ctx context.Context, ticketID, noteID string, u ticketing.NoteUpdate) (*ticketing.Note, error) {
+func (d *driver) UpdateNote(ctx context.Context, ticketID, noteID string, u ticketing.NoteUpdate) (*ticketing.Note, error) {
 	if u.Before == nil || u.After == nil {
 		return nil, errs.New(errs.InvalidInput, "pagerduty: a note update needs the note before and after")
 	}
@@ -201,13 +205,13 @@ func (d *Driver) UpdateNote(ctx context.Context, ticketID, noteID string, u tick
 
 // DeleteNote implements ticketing.Driver: DELETE
 // /incidents/{id}/notes/{note_id}.
-func (d *Driver) DeleteNote(ctx context.Context, ticketID, noteID string) error {
+func (d *driver) DeleteNote(ctx context.Context, ticketID, noteID string) error {
 	return d.deleteNote(ctx, ticketID, noteID)
 }
 
 // ListComments implements ticketing.Driver: the incident's notes as
 // comments, paged in memory.
-func (d *Driver) ListComments(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Comment], error) {
+func (d *driver) ListComments(ctx context.Context, ticketID string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Comment], error) {
 	ns, err := d.incidentNotes(ctx, ticketID)
 	if err != nil {
 		return nil, err
@@ -221,7 +225,7 @@ func (d *Driver) ListComments(ctx context.Context, ticketID string, req ticketin
 
 // CreateComment implements ticketing.Driver: a note holding the comment,
 // with the creator (or default_creator) in the From header.
-func (d *Driver) CreateComment(ctx context.Context, ticketID string, req ticketing.CreateCommentRequest) (*ticketing.Comment, error) {
+func (d *driver) CreateComment(ctx context.Context, ticketID string, req ticketing.CreateCommentRequest) (*ticketing.Comment, error) {
 	from, err := d.from("creator", req.Creator)
 	if err != nil {
 		return nil, err
@@ -237,6 +241,6 @@ func (d *Driver) CreateComment(ctx context.Context, ticketID string, req ticketi
 
 // DeleteComment implements ticketing.Driver: it deletes the comment's
 // note.
-func (d *Driver) DeleteComment(ctx context.Context, ticketID, commentID string) error {
+func (d *driver) DeleteComment(ctx context.Context, ticketID, commentID string) error {
 	return d.deleteNote(ctx, ticketID, commentID)
 }

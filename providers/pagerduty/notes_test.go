@@ -55,7 +55,7 @@ func TestNotesAndComments(t *testing.T) {
 		t.Errorf("deleting the comment's note again: want ErrNotFound, got %v", err)
 	}
 	p1, err := c.ListNotes(ctx, tk.ID, ticketing.ListRequest{Limit: 1})
-	if err != nil || len(p1.Result) != 1 || p1.Cursor != "" {
+	if err != nil || len(p1.Result) != 1 || p1.Next != "" {
 		t.Errorf("one note left, in a page of 1 without a cursor: %+v, %v", p1, err)
 	}
 	if _, err := c.ListNotes(ctx, "QNOSUCH", ticketing.ListRequest{}); !errors.Is(err, errs.ErrNotFound) {

@@ -16,7 +16,7 @@ import (
 // /escalation_policies, by name. Each rule's escalation_delay_in_minutes
 // becomes delay_seconds; user targets become agent_summary actors and
 // schedule targets schedule_summary actors.
-func (d *Driver) QueryEscalationPolicies(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.EscalationPolicy], error) {
+func (d *driver) QueryEscalationPolicies(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.EscalationPolicy], error) {
 	offset, err := parseCursor(req.Cursor)
 	if err != nil {
 		return nil, err
@@ -30,11 +30,12 @@ func (d *Driver) QueryEscalationPolicies(ctx context.Context, req ticketing.List
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ticketing.EscalationPolicy, 0, len(pols))
+	out := make([]*ticketing.EscalationPolicy, 0, len(pols))
 	for i := range pols {
-		out = append(out, toPolicy(&pols[i]))
+		ep := toPolicy(&pols[i])
+		out = append(out, &ep)
 	}
-	return &ticketing.Page[ticketing.EscalationPolicy]{Result: out, Cursor: cursor(next, more)}, nil
+	return &ticketing.Page[ticketing.EscalationPolicy]{Result: out, Next: cursor(next, more)}, nil
 }
 
 func toPolicy(p *pdPolicy) ticketing.EscalationPolicy {
@@ -93,7 +94,7 @@ func refIDs(refs []reference) []any {
 // included; users the answer does not describe are looked up). Each user
 // appears once, at their lowest escalation level; the list is ordered by
 // level, then name. A policy that does not exist is errs.ErrNotFound.
-func (d *Driver) ListOnCall(ctx context.Context, policyID string) ([]ticketing.Agent, error) {
+func (d *driver) ListOnCall(ctx context.Context, policyID string) ([]ticketing.Agent, error) {
 	q := url.Values{"escalation_policy_ids[]": {policyID}, "include[]": {"users"}}
 	ocs, _, _, err := listPage[pdOnCall](ctx, d, "/oncalls", "oncalls", q, 0, 0)
 	if err != nil {

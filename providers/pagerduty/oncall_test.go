@@ -16,8 +16,8 @@ func TestEscalationPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Result) != 2 || p.Cursor != "" {
-		t.Fatalf("got %d policies and cursor %q, want the 2 seeded ones and no cursor", len(p.Result), p.Cursor)
+	if len(p.Result) != 2 || p.Next != "" {
+		t.Fatalf("got %d policies and cursor %q, want the 2 seeded ones and no cursor", len(p.Result), p.Next)
 	}
 	if p.Result[0].ID != pdfake.PolicyPayments || p.Result[1].ID != pdfake.PolicyWeb {
 		t.Errorf("policies are not ordered by name: %s, %s", p.Result[0].ID, p.Result[1].ID)
@@ -46,11 +46,11 @@ func TestEscalationPolicies(t *testing.T) {
 	}
 
 	first, err := c.QueryEscalationPolicies(t.Context(), ticketing.ListRequest{Limit: 1})
-	if err != nil || len(first.Result) != 1 || first.Cursor == "" {
+	if err != nil || len(first.Result) != 1 || first.Next == "" {
 		t.Fatalf("first page of 1: %+v, %v", first, err)
 	}
-	second, err := c.QueryEscalationPolicies(t.Context(), ticketing.ListRequest{Limit: 1, Cursor: first.Cursor})
-	if err != nil || len(second.Result) != 1 || second.Result[0].ID != pdfake.PolicyWeb || second.Cursor != "" {
+	second, err := c.QueryEscalationPolicies(t.Context(), ticketing.ListRequest{Limit: 1, Cursor: first.Next})
+	if err != nil || len(second.Result) != 1 || second.Result[0].ID != pdfake.PolicyWeb || second.Next != "" {
 		t.Fatalf("second page of 1: %+v, %v", second, err)
 	}
 }

@@ -56,7 +56,7 @@ type priorityCache struct {
 
 // priorities returns the account's priorities, most severe first (empty
 // when the account has none). A failed read is retried on the next call.
-func (d *Driver) priorities(ctx context.Context) ([]pdPriority, error) {
+func (d *driver) priorities(ctx context.Context) ([]pdPriority, error) {
 	d.prio.mu.Lock()
 	defer d.prio.mu.Unlock()
 	if d.prio.loaded {
@@ -91,7 +91,7 @@ func readPriority(list []pdPriority, p *pdPriority) ticketing.Priority {
 
 // writePriority returns the PagerDuty priority a portable one is written
 // as.
-func (d *Driver) writePriority(ctx context.Context, p ticketing.Priority) (*pdPriority, error) {
+func (d *driver) writePriority(ctx context.Context, p ticketing.Priority) (*pdPriority, error) {
 	r, ok := rankOf(p)
 	if !ok {
 		return nil, errs.Invalid("priority", "priority %q is not valid", clip(string(p)))

@@ -10,7 +10,7 @@ import (
 
 // ListProjects implements ticketing.Driver: the account's services
 // (GET /services, by name), each a project whose id goes in Ticket.Project.
-func (d *Driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.Project], error) {
+func (d *driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.Project], error) {
 	offset, err := parseCursor(req.Cursor)
 	if err != nil {
 		return nil, err
@@ -23,7 +23,7 @@ func (d *Driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ticketing.Project, 0, len(svcs))
+	out := make([]*ticketing.Project, 0, len(svcs))
 	for _, s := range svcs {
 		name := s.Name
 		if name == "" {
@@ -38,16 +38,16 @@ func (d *Driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*
 		if s.EscalationPolicy != nil && s.EscalationPolicy.ID != "" {
 			u["escalation_policy_id"] = s.EscalationPolicy.ID
 		}
-		out = append(out, ticketing.Project{ID: s.ID, Name: name, Unmapped: u})
+		out = append(out, &ticketing.Project{ID: s.ID, Name: name, Unmapped: u})
 	}
-	return &ticketing.Page[ticketing.Project]{Result: out, Cursor: cursor(next, more)}, nil
+	return &ticketing.Page[ticketing.Project]{Result: out, Next: cursor(next, more)}, nil
 }
 
 // ListIssueTypes implements ticketing.Driver: the account's enabled
 // incident types (GET /incidents/types). They apply to every service, so
 // project is ignored. An IssueType's ID (the type's name, e.g.
 // incident_default) goes in Ticket.IssueType.
-func (d *Driver) ListIssueTypes(ctx context.Context, _ string) ([]ticketing.IssueType, error) {
+func (d *driver) ListIssueTypes(ctx context.Context, _ string) ([]ticketing.IssueType, error) {
 	var out struct {
 		Types *[]pdIncidentType `json:"incident_types"`
 	}
@@ -76,7 +76,7 @@ func (d *Driver) ListIssueTypes(ctx context.Context, _ string) ([]ticketing.Issu
 // ListRemoteFields implements ticketing.Driver with a fixed list: the
 // incident fields the driver maps, where they go, and the account's
 // priority names. PagerDuty's own incident custom fields are not mapped.
-func (d *Driver) ListRemoteFields(ctx context.Context) ([]ticketing.RemoteField, error) {
+func (d *driver) ListRemoteFields(ctx context.Context) ([]ticketing.RemoteField, error) {
 	prios, err := d.priorities(ctx)
 	if err != nil {
 		return nil, err

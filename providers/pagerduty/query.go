@@ -33,7 +33,7 @@ type listPlan struct {
 // project eq/in as service_ids[], created_at bounds as since/until, id eq
 // as a single read) and the order (sort_by created_at or resolved_at). The
 // cursor is the offset of the next page.
-func (d *Driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
+func (d *driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
 	offset, err := parseCursor(q.Cursor)
 	if err != nil {
 		return nil, err
@@ -46,7 +46,7 @@ func (d *Driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ti
 	if err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[ticketing.Ticket]{Result: []ticketing.Ticket{}}
+	page := &ticketing.Page[ticketing.Ticket]{Result: []*ticketing.Ticket{}}
 	var incidents []pdIncident
 	next, more := 0, false
 	switch {
@@ -89,9 +89,9 @@ func (d *Driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ti
 				return nil, err
 			}
 		}
-		page.Result = append(page.Result, t)
+		page.Result = append(page.Result, &t)
 	}
-	page.Cursor = cursor(next, more)
+	page.Next = cursor(next, more)
 	return page, nil
 }
 

@@ -28,7 +28,7 @@ func listQueries(srv *pdfake.Server) []url.Values {
 func query(t *testing.T, c *ticketing.Connector, req ticketing.QueryTicketsRequest) []ticketing.Ticket {
 	t.Helper()
 	var out []ticketing.Ticket
-	for tk, err := range c.Tickets(t.Context(), req) {
+	for tk, err := range c.AllTickets(t.Context(), req) {
 		if err != nil {
 			t.Fatalf("Tickets(%v): %v", req, err)
 		}
@@ -158,18 +158,18 @@ func TestQueryPagesOverHundred(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Result) != 120 || p.Cursor != "120" {
-		t.Fatalf("first page: %d tickets, cursor %q; want 120 and 120", len(p.Result), p.Cursor)
+	if len(p.Result) != 120 || p.Next != "120" {
+		t.Fatalf("first page: %d tickets, cursor %q; want 120 and 120", len(p.Result), p.Next)
 	}
 	if qs := listQueries(srv); len(qs) != 2 || qs[0].Get("limit") != "100" || qs[1].Get("limit") != "20" || qs[1].Get("offset") != "100" {
 		t.Errorf("a page of 120 should be read as 100 + 20: %v", qs)
 	}
-	p, err = c.QueryTickets(t.Context(), ticketing.QueryTicketsRequest{Limit: 1000, Cursor: p.Cursor})
+	p, err = c.QueryTickets(t.Context(), ticketing.QueryTicketsRequest{Limit: 1000, Cursor: p.Next})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Result) != 130 || p.Cursor != "" {
-		t.Errorf("last page: %d tickets, cursor %q; want 130 and none", len(p.Result), p.Cursor)
+	if len(p.Result) != 130 || p.Next != "" {
+		t.Errorf("last page: %d tickets, cursor %q; want 130 and none", len(p.Result), p.Next)
 	}
 	if n := srv.Count(http.MethodGet, "/users/"+pdfake.UserAlice); n > 1 {
 		t.Errorf("the creator's e-mail was looked up %d times, want at most once (cached)", n)

@@ -14,10 +14,10 @@ import (
 const urgencyField = "urgency"
 
 // toTicket maps an incident to a ticket, but for its description (see
-// Driver.description). prios are the account's priorities. The creator (the user who triggered the incident) and the
-// assignee are e-mails, looked up (and cached) when the response carries
-// only user references.
-func (d *Driver) toTicket(ctx context.Context, in *pdIncident, prios []pdPriority) ticketing.Ticket {
+// driver.description). prios are the account's priorities. The creator
+// (the user who triggered the incident) and the assignee are e-mails,
+// looked up (and cached) when the response carries only user references.
+func (d *driver) toTicket(ctx context.Context, in *pdIncident, prios []pdPriority) ticketing.Ticket {
 	t := ticketing.Ticket{
 		ID:       in.ID,
 		Summary:  in.Title,

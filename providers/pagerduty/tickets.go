@@ -31,7 +31,7 @@ var statuses = []string{"triggered", "acknowledged", "resolved"}
 // GetTicket implements ticketing.Driver: GET /incidents/{id} and its notes
 // (for a patched description). id may also be an incident number (a
 // ticket's Name).
-func (d *Driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, error) {
+func (d *driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, error) {
 	in, err := d.getIncident(ctx, id)
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func (d *Driver) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, e
 	return &t, nil
 }
 
-func (d *Driver) getIncident(ctx context.Context, id string) (*pdIncident, error) {
+func (d *driver) getIncident(ctx context.Context, id string) (*pdIncident, error) {
 	var out struct {
 		Incident *pdIncident `json:"incident"`
 	}
@@ -77,7 +77,7 @@ func (d *Driver) getIncident(ctx context.Context, id string) (*pdIncident, error
 // (a lost connection or 5xx past the retries, an answer cut short), the
 // driver looks the key up (GET /incidents?incident_key=) and answers the
 // open incident it finds, so the caller sees one incident and a success.
-func (d *Driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
+func (d *driver) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
 	if err := checkCreatable(req); err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func createMayExist(ctx context.Context, err error) bool {
 // incidentByKey returns the open incident of service whose incident_key is
 // key (GET /incidents?incident_key=, every date, the open statuses), or
 // nil if there is none.
-func (d *Driver) incidentByKey(ctx context.Context, service, key string) (*pdIncident, error) {
+func (d *driver) incidentByKey(ctx context.Context, service, key string) (*pdIncident, error) {
 	q := url.Values{"incident_key": {key}, "service_ids[]": {service}, "statuses[]": {"triggered", "acknowledged"},
 		"date_range": {"all"}, "include[]": listIncludes}
 	found, _, _, err := listPage[pdIncident](ctx, d, "/incidents", "incidents", q, 0, pageMax)
@@ -254,7 +254,7 @@ func urgencyOf(cf map[string]any) (string, error) {
 // Everything is checked before anything is written; the note is written
 // first. The From header is default_creator, else the e-mail of the user
 // who triggered the incident.
-func (d *Driver) UpdateTicket(ctx context.Context, id string, u ticketing.TicketUpdate) (*ticketing.Ticket, error) {
+func (d *driver) UpdateTicket(ctx context.Context, id string, u ticketing.TicketUpdate) (*ticketing.Ticket, error) {
 	if u.Before == nil || u.After == nil {
 		return nil, errs.New(errs.InvalidInput, "pagerduty: an update needs the ticket before and after")
 	}
@@ -301,7 +301,7 @@ func (d *Driver) UpdateTicket(ctx context.Context, id string, u ticketing.Ticket
 
 // updateBody builds the incident of an update from the changed fields,
 // refusing the fields PagerDuty cannot change.
-func (d *Driver) updateBody(ctx context.Context, u ticketing.TicketUpdate) (body *incidentOut, put bool, err error) {
+func (d *driver) updateBody(ctx context.Context, u ticketing.TicketUpdate) (body *incidentOut, put bool, err error) {
 	a := u.After
 	body = &incidentOut{Type: "incident_reference"}
 	for _, f := range u.Changed {

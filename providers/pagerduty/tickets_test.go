@@ -82,7 +82,7 @@ func TestCreateRefusals(t *testing.T) {
 	if n := srv.Count(http.MethodPost, "/incidents"); n != 0 {
 		t.Errorf("refused creates posted %d incidents", n)
 	}
-	noProject := ticketing.New(driverFor(t, srv, pagerduty.Config{DefaultCreator: pdfake.EmailAlice}, fastRetries))
+	noProject := ticketing.NewConnector(pagerduty.Ticketing, driverFor(t, srv, pagerduty.TicketingConfig{DefaultCreator: pdfake.EmailAlice}, fastRetries))
 	if _, err := noProject.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "x"}); !errors.Is(err, errs.ErrInvalidInput) {
 		t.Errorf("no project and no default_project: want ErrInvalidInput, got %v", err)
 	}
@@ -182,7 +182,7 @@ func TestProjectsAndIssueTypes(t *testing.T) {
 	}
 	c := connector(t, srv)
 	var ids []string
-	for p, err := range c.Projects(t.Context()) {
+	for p, err := range c.AllProjects(t.Context()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,8 +192,8 @@ func TestProjectsAndIssueTypes(t *testing.T) {
 		t.Errorf("Projects: %d services, first %v; want 123, by name", len(ids), ids[:1])
 	}
 	p, err := c.ListProjects(t.Context(), ticketing.ListRequest{Limit: 1000})
-	if err != nil || len(p.Result) != 123 || p.Cursor != "" {
-		t.Errorf("ListProjects with limit 1000: %d projects, cursor %q, %v", len(p.Result), p.Cursor, err)
+	if err != nil || len(p.Result) != 123 || p.Next != "" {
+		t.Errorf("ListProjects with limit 1000: %d projects, cursor %q, %v", len(p.Result), p.Next, err)
 	}
 	its, err := c.ListIssueTypes(t.Context(), "")
 	if err != nil || len(its) != 2 || its[0].ID != pdfake.IncidentTypeDefault || its[1].Name != "Major Incident" {

@@ -54,7 +54,7 @@ func (c *userCache) put(u pdUser) {
 }
 
 // user returns the user with the given id (GET /users/{id}, cached).
-func (d *Driver) user(ctx context.Context, id string) (pdUser, error) {
+func (d *driver) user(ctx context.Context, id string) (pdUser, error) {
 	if u, ok := d.users.get(id); ok {
 		return u, nil
 	}
@@ -75,7 +75,7 @@ func (d *Driver) user(ctx context.Context, id string) (pdUser, error) {
 
 // userByEmail returns the user with the given e-mail (GET /users?query=,
 // matched exactly, cached).
-func (d *Driver) userByEmail(ctx context.Context, email string) (pdUser, error) {
+func (d *driver) userByEmail(ctx context.Context, email string) (pdUser, error) {
 	if u, ok := d.users.getByEmail(email); ok {
 		return u, nil
 	}
@@ -95,7 +95,7 @@ func (d *Driver) userByEmail(ctx context.Context, email string) (pdUser, error) 
 // emailOf returns the e-mail of a user reference, looking the user up when
 // the reference does not carry it; it falls back to the user's name, then
 // its id, when the lookup fails (a deleted user, a bot).
-func (d *Driver) emailOf(ctx context.Context, u *pdUser) string {
+func (d *driver) emailOf(ctx context.Context, u *pdUser) string {
 	if u == nil {
 		return ""
 	}
@@ -115,7 +115,7 @@ func (d *Driver) emailOf(ctx context.Context, u *pdUser) string {
 }
 
 // userID resolves who (a user id or e-mail) to a user id, for assignments.
-func (d *Driver) userID(ctx context.Context, field, who string) (string, error) {
+func (d *driver) userID(ctx context.Context, field, who string) (string, error) {
 	who = strings.TrimSpace(who)
 	if strings.Contains(who, "@") {
 		u, err := d.userByEmail(ctx, who)

@@ -63,12 +63,12 @@ func TestOAuthTokenURL(t *testing.T) {
 	f := newFake(t)
 	cfg := testConfig(f)
 	cred := &credential.OAuthClientCredential{TokenURL: f.URL + "/oauth_token.do", ClientID: snowfake.ClientID, ClientSecret: snowfake.ClientSecret}
-	c := connector(openWith(t, cfg, cred, fastRetries, nil))
+	c := connector(openWith(t, fakeRequest(f, cfg, cred)))
 	if _, err := c.ListIssueTypes(t.Context(), ""); err != nil {
 		t.Fatalf("with an explicit token_url: %v", err)
 	}
 	cred.TokenURL = f.URL + "/no/such/token/endpoint"
-	c = connector(openWith(t, cfg, cred, fastRetries, nil))
+	c = connector(openWith(t, fakeRequest(f, cfg, cred)))
 	if _, err := c.ListIssueTypes(t.Context(), ""); !errors.Is(err, errs.ErrUnauthorized) {
 		t.Errorf("with a wrong token_url: want ErrUnauthorized, got %v", err)
 	}
@@ -83,7 +83,7 @@ func TestWrongCredentials(t *testing.T) {
 		"client secret":  &credential.OAuthClientCredential{ClientID: snowfake.ClientID, ClientSecret: "wrong-secret"},
 		"client id":      &credential.OAuthClientCredential{ClientID: "other-client", ClientSecret: snowfake.ClientSecret},
 	} {
-		c := connector(openWith(t, testConfig(f), cred, fastRetries, nil))
+		c := connector(openWith(t, fakeRequest(f, testConfig(f), cred)))
 		_, err := c.CreateTicket(t.Context(), ticketing.CreateTicketRequest{Summary: "x"})
 		if !errors.Is(err, errs.ErrUnauthorized) {
 			t.Errorf("%s: want ErrUnauthorized, got %v", name, err)

@@ -28,9 +28,9 @@ var benchRequest = ticketing.CreateTicketRequest{
 func BenchmarkCreateTicket(b *testing.B) {
 	f := newFake(b)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
-	opts := fastRetries
-	opts.HTTPClient = hc
-	c := connector(openWith(b, testConfig(f), credentialFor(modeBasic), opts, nil))
+	req := fakeRequest(f, testConfig(f), credentialFor(modeBasic))
+	req.HTTPClient = hc
+	c := connector(openWith(b, req))
 	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -12,8 +12,9 @@ import (
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
-// ProviderID is the provider config id of ServiceNow.
-const ProviderID = "ticketing_servicenow"
+// TicketingID is the provider config id of the ServiceNow ticketing
+// provider.
+const TicketingID = "ticketing_servicenow"
 
 // Defaults of the resolution fields written when a ticket is resolved or
 // closed.
@@ -22,13 +23,13 @@ const (
 	DefaultResolutionNotes = "Resolved through the Synqly ticketing connector."
 )
 
-// Config is the ticketing_servicenow provider configuration.
-type Config struct {
+// TicketingConfig is the ticketing_servicenow provider configuration.
+type TicketingConfig struct {
 	// Credential authenticates to the instance: basic, o_auth_client
 	// (client credentials) or token.
-	Credential *credential.Ref `json:"credential"`
+	Credential *credential.Ref `json:"credential" schema:"required"`
 	// URL is the instance, e.g. https://example.service-now.com.
-	URL string `json:"url"`
+	URL string `json:"url" schema:"required"`
 	// CustomFieldMappings map ServiceNow fields into tickets' custom_fields.
 	// ProviderFieldPath is an incident column (u_cve); a dot-walked path
 	// (cmdb_ci.name) can be read but not written. ProjectID is an
@@ -56,7 +57,7 @@ var fieldPath = regexp.MustCompile(`^[a-z][a-z0-9_]{0,79}(\.[a-z][a-z0-9_]{0,79}
 // Validate implements providers.Config: the configuration must name a
 // credential (a stored one by id, or one inline); an absent one is an
 // errs.InvalidInput error on "credential" saying it is required.
-func (c *Config) Validate() error {
+func (c *TicketingConfig) Validate() error {
 	if err := providers.RequireRef("credential", c.Credential); err != nil {
 		return err
 	}
@@ -95,34 +96,43 @@ func (c *Config) Validate() error {
 }
 
 // CredentialRefs implements providers.Config.
-func (c *Config) CredentialRefs() map[string]*credential.Ref {
+func (c *TicketingConfig) CredentialRefs() map[string]*credential.Ref {
 	if c.Credential == nil {
 		return nil
 	}
 	return map[string]*credential.Ref{"credential": c.Credential}
 }
 
-// Operations lists the names of the ticketing operations the driver
-// supports (its Capabilities().Operations), for capability listings.
-var Operations = operationNames(supported)
-
-func operationNames(ops []ticketing.Operation) []string {
-	out := make([]string, len(ops))
-	for i, op := range ops {
-		out[i] = string(op)
-	}
-	return out
+// Ticketing is the registration of the ServiceNow ticketing provider, and
+// its one constructor: Ticketing.Open builds the driver of an integration
+// from a providers.OpenRequest whose Config is a *TicketingConfig and whose
+// Credentials["credential"] is a basic, token or o_auth_client credential.
+// Open makes no network call.
+//
+// Ticketing.Capabilities is the one declaration of what the driver
+// supports. Deleting comments and patching or deleting notes are missing
+// because ServiceNow journal entries are immutable; escalation policies and
+// on-call lists have no ServiceNow counterpart in the incident APIs.
+// QueryTickets orders by the fields whose ServiceNow order is the in-memory
+// order (and by id, which the Connector always allows): text fields are
+// left out because ServiceNow orders text without regard to case, priority
+// and status because it orders their codes, not their names.
+var Ticketing = ticketing.Registration{
+	ID:        TicketingID,
+	Fullname:  "ServiceNow",
+	NewConfig: func() providers.Config { return new(TicketingConfig) },
+	CredentialTypes: []credential.Type{credential.TypeBasic, credential.TypeOAuthClient,
+		credential.TypeToken},
+	Capabilities: ticketing.Capabilities{
+		Operations: []ticketing.Operation{
+			ticketing.OpListRemoteFields, ticketing.OpListProjects, ticketing.OpListIssueTypes, ticketing.OpQueryTickets,
+			ticketing.OpGetTicket, ticketing.OpCreateTicket, ticketing.OpPatchTicket, ticketing.OpCreateAttachment,
+			ticketing.OpListAttachmentsMetadata, ticketing.OpDownloadAttachment, ticketing.OpDeleteAttachment,
+			ticketing.OpListComments, ticketing.OpCreateComment, ticketing.OpCreateNote, ticketing.OpListNotes,
+		},
+		Orders: []string{"created_at", "updated_at", "due_date", "completion_date", "name"},
+	},
+	Open: openTicketing,
 }
 
-func init() {
-	providers.Register(providers.Provider{
-		ID:        ProviderID,
-		Fullname:  "ServiceNow",
-		Category:  providers.Ticketing,
-		NewConfig: func() providers.Config { return new(Config) },
-		CredentialTypes: []credential.Type{credential.TypeBasic, credential.TypeOAuthClient,
-			credential.TypeToken},
-		Open:       Open,
-		Operations: Operations,
-	})
-}
+func init() { ticketing.Register(Ticketing) }

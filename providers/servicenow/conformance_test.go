@@ -14,12 +14,13 @@ func TestConformance(t *testing.T) {
 	for _, mode := range []string{modeBasic, modeOAuth, modeToken} {
 		t.Run(mode, func(t *testing.T) {
 			ticketingtest.Run(t, ticketingtest.Harness{
-				Open:       func(t *testing.T) ticketing.Driver { return openDriver(t, newFake(t), mode) },
-				Project:    snowfake.GroupServiceDesk,
-				IssueType:  snowfake.CategorySoftware,
-				Creator:    snowfake.UserBeth + "@example.com",
-				OpenStatus: "New",
-				DoneStatus: "Resolved",
+				Registration: Ticketing,
+				Open:         func(t *testing.T) ticketing.Driver { return openDriver(t, newFake(t), mode) },
+				Project:      snowfake.GroupServiceDesk,
+				IssueType:    snowfake.CategorySoftware,
+				Creator:      snowfake.UserBeth + "@example.com",
+				OpenStatus:   "New",
+				DoneStatus:   "Resolved",
 			})
 		})
 	}

@@ -1,9 +1,32 @@
-// Package servicenow is the ServiceNow provider ("ticketing_servicenow") of
-// the ticketing connector: tickets are incidents of the instance's incident
-// table, reached through ServiceNow's Table API and Attachment API. Import it
-// for its side effect to make the provider available:
+// Package servicenow holds the ServiceNow providers. It serves one
+// connector, ticketing: the provider TicketingID ("ticketing_servicenow"),
+// whose tickets are incidents of the instance's incident table, reached
+// through ServiceNow's Table API and Attachment API. Import the package for
+// its side effect to make the provider available:
 //
 //	import _ "github.com/seed-e6251c81/synqly/providers/servicenow"
+//
+// # Registration and constructor
+//
+// Ticketing is the provider's ticketing.Registration, registered in init.
+// It declares, once, what the driver supports (Ticketing.Capabilities: the
+// operations and the orders of QueryTickets), and it is the driver's one
+// constructor: Ticketing.Open builds the driver of an integration from a
+// providers.OpenRequest whose Config is a *TicketingConfig and whose
+// Credentials["credential"] is the unsealed credential. The request's
+// HTTPClient, Logger and HTTPOptions (retries, backoff, timeout, response
+// size cap) tune the shared HTTP plumbing. Open makes no network call. A
+// program without the management plane wraps the driver in a Connector:
+//
+//	d, err := servicenow.Ticketing.Open(ctx, providers.OpenRequest{
+//		Config:      &servicenow.TicketingConfig{URL: "https://example.service-now.com", Credential: credential.RefTo("cred-1", credential.TypeBasic)},
+//		Credentials: map[string]credential.Config{"credential": &credential.BasicCredential{Username: user, Secret: password}},
+//	})
+//	if err != nil { ... }
+//	tk := ticketing.NewConnector(servicenow.Ticketing, d)
+//
+// TicketingConfig requires url and credential; every other field is
+// optional.
 //
 // # Authentication
 //

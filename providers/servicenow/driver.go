@@ -10,25 +10,9 @@ import (
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
-// supported are the operations of the driver. Deleting comments and
-// patching or deleting notes are missing because ServiceNow journal
-// entries are immutable; escalation policies have no ServiceNow
-// counterpart in the incident APIs.
-var supported = []ticketing.Operation{
-	ticketing.OpListRemoteFields, ticketing.OpListProjects, ticketing.OpListIssueTypes, ticketing.OpQueryTickets,
-	ticketing.OpGetTicket, ticketing.OpCreateTicket, ticketing.OpPatchTicket, ticketing.OpCreateAttachment,
-	ticketing.OpListAttachmentsMetadata, ticketing.OpDownloadAttachment, ticketing.OpDeleteAttachment,
-	ticketing.OpListComments, ticketing.OpCreateComment, ticketing.OpCreateNote, ticketing.OpListNotes,
-}
-
-// orderable are the ticket fields QueryTickets can order by (id too, which
-// the Connector always allows): those whose ServiceNow order is the
-// in-memory order. Text fields are left out because ServiceNow orders text
-// without regard to case; priority and status because it orders their
-// codes, not their names.
-var orderable = []string{"created_at", "updated_at", "due_date", "completion_date", "name"}
-
-// driver is the ServiceNow ticketing driver. It is safe for concurrent use.
+// driver is the ServiceNow ticketing driver; see Ticketing. It is safe for
+// concurrent use. The operations Ticketing.Capabilities does not declare
+// are answered by the embedded Unimplemented.
 type driver struct {
 	ticketing.Unimplemented
 
@@ -45,7 +29,7 @@ type driver struct {
 }
 
 // newDriver returns a driver over c for the (validated) configuration.
-func newDriver(c *httpx.Client, cfg *Config) *driver {
+func newDriver(c *httpx.Client, cfg *TicketingConfig) *driver {
 	d := &driver{
 		c:                c,
 		mappings:         slices.Clone(cfg.CustomFieldMappings),
@@ -72,11 +56,6 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// Capabilities implements ticketing.Driver.
-func (d *driver) Capabilities() ticketing.Capabilities {
-	return ticketing.Capabilities{Operations: slices.Clone(supported), Orders: slices.Clone(orderable)}
 }
 
 // Close implements ticketing.Driver: it closes the idle connections of the

@@ -11,25 +11,28 @@ import (
 	"github.com/seed-e6251c81/synqly/providers/servicenow/snowfake"
 )
 
-// Open a ServiceNow driver (here on the fake instance) and use it through
-// the portable ticketing API.
-func ExampleOpen() {
+// Open a ServiceNow driver (here on the fake instance) with the provider's
+// one constructor, Ticketing.Open, and use it through the portable
+// ticketing API.
+func ExampleTicketing() {
 	fake := snowfake.New()
 	defer fake.Close()
 
 	ctx := context.Background()
 	ref := credential.RefTo("cred-1", credential.TypeBasic) // the integration's stored credential
-	d, err := servicenow.Open(ctx, providers.OpenRequest{
-		Config: &servicenow.Config{URL: fake.URL, Credential: &ref, DefaultProject: snowfake.GroupServiceDesk},
+	d, err := servicenow.Ticketing.Open(ctx, providers.OpenRequest{
+		Config: &servicenow.TicketingConfig{URL: fake.URL, Credential: ref, DefaultProject: snowfake.GroupServiceDesk},
 		Credentials: map[string]credential.Config{
 			"credential": &credential.BasicCredential{Username: snowfake.BasicUsername, Secret: snowfake.BasicPassword},
 		},
+		HTTPClient: fake.Client(),
 	})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	tk := ticketing.New(d.(ticketing.Driver))
+	defer d.Close()
+	tk := ticketing.NewConnector(servicenow.Ticketing, d)
 	t, err := tk.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "CVE-2026-1234 on web-01",
 		Priority: ticketing.PriorityHigh, IssueType: snowfake.CategorySoftware})
 	if err != nil {

@@ -29,9 +29,9 @@ func count(f *snowfake.Server, method, path string) int {
 
 func TestRateLimitRetriedAfterRetryAfter(t *testing.T) {
 	f := newFake(t)
-	opts := fastRetries
-	opts.RetryWaitMax = 5 * time.Second
-	c := connector(openWith(t, testConfig(f), credentialFor(modeBasic), opts, nil))
+	req := fakeRequest(f, testConfig(f), credentialFor(modeBasic))
+	req.RetryWaitMax = 5 * time.Second
+	c := connector(openWith(t, req))
 	f.RateLimit(1, "1")
 	start := time.Now()
 	if _, err := c.CreateTicket(t.Context(), ticketing.CreateTicketRequest{Summary: "after 429"}); err != nil {
@@ -111,9 +111,9 @@ func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	f := snowfake.New()
 	hc := plainClient()
-	opts := fastRetries
-	opts.HTTPClient = hc
-	d := openWith(t, testConfig(f), credentialFor(modeBasic), opts, nil)
+	req := fakeRequest(f, testConfig(f), credentialFor(modeBasic))
+	req.HTTPClient = hc
+	d := openWith(t, req)
 	c := connector(d)
 	f.SetDelay(5 * time.Second)
 	ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
@@ -127,8 +127,8 @@ func TestTimeoutLeaksNoGoroutine(t *testing.T) {
 		t.Errorf("the call returned after %v; the deadline was 150ms", waited)
 	}
 	// The driver's own timeout applies when the context has none.
-	opts.Timeout = 100 * time.Millisecond
-	d2 := openWith(t, testConfig(f), credentialFor(modeBasic), opts, nil)
+	req.Timeout = 100 * time.Millisecond
+	d2 := openWith(t, req)
 	if _, err := connector(d2).GetTicket(t.Context(), "0123456789abcdef0123456789abcdef"); !errors.Is(err, errs.ErrProvider) {
 		t.Errorf("with Timeout 100ms: want ErrProvider, got %v", err)
 	}
@@ -166,9 +166,9 @@ func TestMalformedAndTruncatedBodies(t *testing.T) {
 
 func TestOversizedBody(t *testing.T) {
 	f := newFake(t)
-	opts := fastRetries
-	opts.MaxResponseBytes = 64 << 10
-	c := connector(openWith(t, testConfig(f), credentialFor(modeBasic), opts, nil))
+	req := fakeRequest(f, testConfig(f), credentialFor(modeBasic))
+	req.MaxResponseBytes = 64 << 10
+	c := connector(openWith(t, req))
 	f.Inject(snowfake.Fault{Body: snowfake.BodyOversized, Size: 1 << 20})
 	_, err := c.GetTicket(t.Context(), "0123456789abcdef0123456789abcdef")
 	if !errors.Is(err, errs.ErrProvider) {

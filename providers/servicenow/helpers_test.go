@@ -42,14 +42,14 @@ func credentialFor(mode string) credential.Config {
 }
 
 // testRef is the credential reference of the test configurations; the
-// credential itself is given to open.
+// credential itself is given in the OpenRequest.
 var testRef = credential.RefTo("cred-test", credential.TypeBasic)
 
 // testConfig is the configuration of the tests: a custom field mapped to
 // the fake's u_cve column.
-func testConfig(f *snowfake.Server) *Config {
-	return &Config{
-		Credential: &testRef,
+func testConfig(f *snowfake.Server) *TicketingConfig {
+	return &TicketingConfig{
+		Credential: testRef,
 		URL:        f.URL,
 		CustomFieldMappings: []providers.CustomFieldMapping{
 			{Name: "synqly_conformance", ProjectID: "*", ProviderFieldPath: "u_cve"},
@@ -60,28 +60,51 @@ func testConfig(f *snowfake.Server) *Config {
 }
 
 // fastRetries are HTTP options that keep fault tests quick.
-var fastRetries = httpx.Options{RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond}
+var fastRetries = providers.HTTPOptions{RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 50 * time.Millisecond}
 
-// openWith opens a driver on the fake with a configuration, credential and
-// HTTP options.
-func openWith(t testing.TB, cfg *Config, cred credential.Config, opts httpx.Options, logger *slog.Logger) *driver {
-	t.Helper()
-	d, err := open(providers.OpenRequest{Config: cfg, Credentials: map[string]credential.Config{"credential": cred},
-		HTTPClient: opts.HTTPClient, Logger: logger}, opts)
-	if err != nil {
-		t.Fatalf("open: %v", err)
+// providersRequest is an OpenRequest for a configuration (a nil one stays
+// a typed nil) and a credential (none if nil), with fastRetries and no HTTP
+// client.
+func providersRequest(cfg *TicketingConfig, cred credential.Config) providers.OpenRequest {
+	creds := map[string]credential.Config{}
+	if cred != nil {
+		creds["credential"] = cred
 	}
-	return d
+	return providers.OpenRequest{Config: cfg, Credentials: creds, HTTPOptions: fastRetries}
+}
+
+// fakeRequest is the OpenRequest of a driver on the fake: cfg and cred
+// over the fake's HTTP client, with fastRetries. Tests change its
+// HTTPOptions, HTTPClient or Logger before opening.
+func fakeRequest(f *snowfake.Server, cfg *TicketingConfig, cred credential.Config) providers.OpenRequest {
+	req := providersRequest(cfg, cred)
+	req.HTTPClient = f.Client()
+	return req
+}
+
+// openWith opens a driver with the provider's one constructor,
+// Ticketing.Open.
+func openWith(t testing.TB, req providers.OpenRequest) *driver {
+	t.Helper()
+	d, err := Ticketing.Open(t.Context(), req)
+	if err != nil {
+		t.Fatalf("Ticketing.Open: %v", err)
+	}
+	sd, ok := d.(*driver)
+	if !ok {
+		t.Fatalf("Ticketing.Open returned a %T, want a *servicenow.driver", d)
+	}
+	return sd
 }
 
 // openDriver opens a driver on the fake with an authentication mode.
 func openDriver(t testing.TB, f *snowfake.Server, mode string) *driver {
 	t.Helper()
-	return openWith(t, testConfig(f), credentialFor(mode), fastRetries, nil)
+	return openWith(t, fakeRequest(f, testConfig(f), credentialFor(mode)))
 }
 
 // connector wraps a driver for tests that go through the portable API.
-func connector(d ticketing.Driver) *ticketing.Connector { return ticketing.New(d) }
+func connector(d ticketing.Driver) *ticketing.Connector { return ticketing.NewConnector(Ticketing, d) }
 
 // logBuffer is a concurrency-safe buffer for captured logs.
 type logBuffer struct {
@@ -109,15 +132,6 @@ func debugLogger(b *logBuffer) *slog.Logger {
 // plainClient returns a fresh client with its own transport, so a test can
 // close its idle connections.
 func plainClient() *http.Client { return &http.Client{Transport: &http.Transport{}} }
-
-// providersRequest is an OpenRequest for a configuration and credential.
-func providersRequest(cfg *Config, cred credential.Config) providers.OpenRequest {
-	creds := map[string]credential.Config{}
-	if cred != nil {
-		creds["credential"] = cred
-	}
-	return providers.OpenRequest{Config: cfg, Credentials: creds}
-}
 
 // patchRequest is a raw PATCH of an incident.
 func patchRequest(id string, fields map[string]any) httpx.Request {

@@ -119,9 +119,10 @@ func (d *driver) ListComments(ctx context.Context, ticketID string, req ticketin
 	if err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[ticketing.Comment]{Result: make([]ticketing.Comment, 0, len(entries)), Cursor: cursor}
+	page := &ticketing.Page[ticketing.Comment]{Result: make([]*ticketing.Comment, 0, len(entries)), Next: cursor}
 	for _, e := range entries {
-		page.Result = append(page.Result, comment(ticketID, e))
+		c := comment(ticketID, e)
+		page.Result = append(page.Result, &c)
 	}
 	return page, nil
 }
@@ -148,9 +149,10 @@ func (d *driver) ListNotes(ctx context.Context, ticketID string, req ticketing.L
 	if err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[ticketing.Note]{Result: make([]ticketing.Note, 0, len(entries)), Cursor: cursor}
+	page := &ticketing.Page[ticketing.Note]{Result: make([]*ticketing.Note, 0, len(entries)), Next: cursor}
 	for _, e := range entries {
-		page.Result = append(page.Result, note(ticketID, e))
+		n := note(ticketID, e)
+		page.Result = append(page.Result, &n)
 	}
 	return page, nil
 }

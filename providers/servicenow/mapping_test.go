@@ -100,7 +100,7 @@ func TestResolveSendsResolutionFields(t *testing.T) {
 			if tc.name == "configured" {
 				cfg.ResolutionCode, cfg.ResolutionNotes = tc.code, tc.notes
 			}
-			c := connector(openWith(t, cfg, credentialFor(modeBasic), fastRetries, nil))
+			c := connector(openWith(t, fakeRequest(f, cfg, credentialFor(modeBasic))))
 			tk, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "to resolve"})
 			if err != nil {
 				t.Fatal(err)
@@ -228,7 +228,7 @@ func TestUsersAndCustomFieldErrors(t *testing.T) {
 	cfg.CustomFieldMappings = append(cfg.CustomFieldMappings,
 		providers.CustomFieldMapping{Name: "state", ProjectID: "*", ProviderFieldPath: "state"},
 		providers.CustomFieldMapping{Name: "caller_email", ProjectID: "*", ProviderFieldPath: "caller_id.email"})
-	d := openWith(t, cfg, credentialFor(modeBasic), fastRetries, nil)
+	d := openWith(t, fakeRequest(f, cfg, credentialFor(modeBasic)))
 	c := connector(d)
 	ctx := t.Context()
 	for _, bad := range []ticketing.CreateTicketRequest{
@@ -364,7 +364,7 @@ func TestCatalog(t *testing.T) {
 	c := connector(openDriver(t, f, modeBasic))
 	ctx := t.Context()
 	var names []string
-	for p, err := range c.Projects(ctx) {
+	for p, err := range c.AllProjects(ctx) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -404,30 +404,35 @@ func TestOpenErrors(t *testing.T) {
 	good := testConfig(f)
 	for _, tc := range []struct {
 		name string
-		mod  func(*Config)
+		mod  func(*TicketingConfig)
 		cred credential.Config
 	}{
-		{"no url", func(c *Config) { c.URL = "" }, credentialFor(modeBasic)},
-		{"url with user", func(c *Config) { c.URL = "https://u:p@example.service-now.com" }, credentialFor(modeBasic)},
-		{"mapping path with a comma", func(c *Config) { c.CustomFieldMappings[0].ProviderFieldPath = "u_cve,sys_id" }, credentialFor(modeBasic)},
-		{"mapping path upper case", func(c *Config) { c.CustomFieldMappings[0].ProviderFieldPath = "U_CVE" }, credentialFor(modeBasic)},
-		{"mapping project not a sys_id", func(c *Config) { c.CustomFieldMappings[0].ProjectID = "Network" }, credentialFor(modeBasic)},
-		{"default project not a sys_id", func(c *Config) { c.DefaultProject = "Service Desk" }, credentialFor(modeBasic)},
-		{"scope with a space", func(c *Config) { c.OAuthScopes = []string{"a b"} }, credentialFor(modeBasic)},
-		{"resolution code on two lines", func(c *Config) { c.ResolutionCode = "a\nb" }, credentialFor(modeBasic)},
-		{"no credential", func(*Config) {}, nil},
-		{"secret credential", func(*Config) {}, &credential.SecretCredential{Secret: "s"}},
-		{"blank basic secret", func(*Config) {}, &credential.BasicCredential{Username: "u"}},
+		{"no url", func(c *TicketingConfig) { c.URL = "" }, credentialFor(modeBasic)},
+		{"url with user", func(c *TicketingConfig) { c.URL = "https://u:p@example.service-now.com" }, credentialFor(modeBasic)},
+		{"mapping path with a comma", func(c *TicketingConfig) { c.CustomFieldMappings[0].ProviderFieldPath = "u_cve,sys_id" }, credentialFor(modeBasic)},
+		{"mapping path upper case", func(c *TicketingConfig) { c.CustomFieldMappings[0].ProviderFieldPath = "U_CVE" }, credentialFor(modeBasic)},
+		{"mapping project not a sys_id", func(c *TicketingConfig) { c.CustomFieldMappings[0].ProjectID = "Network" }, credentialFor(modeBasic)},
+		{"default project not a sys_id", func(c *TicketingConfig) { c.DefaultProject = "Service Desk" }, credentialFor(modeBasic)},
+		{"scope with a space", func(c *TicketingConfig) { c.OAuthScopes = []string{"a b"} }, credentialFor(modeBasic)},
+		{"resolution code on two lines", func(c *TicketingConfig) { c.ResolutionCode = "a\nb" }, credentialFor(modeBasic)},
+		{"no credential", func(*TicketingConfig) {}, nil},
+		{"secret credential", func(*TicketingConfig) {}, &credential.SecretCredential{Secret: "s"}},
+		{"blank basic secret", func(*TicketingConfig) {}, &credential.BasicCredential{Username: "u"}},
 	} {
 		cfg := *good
 		cfg.CustomFieldMappings = append(cfg.CustomFieldMappings[:0:0], good.CustomFieldMappings...)
 		tc.mod(&cfg)
-		_, err := open(providersRequest(&cfg, tc.cred), fastRetries)
+		_, err := Ticketing.Open(t.Context(), providersRequest(&cfg, tc.cred))
 		if !errors.Is(err, errs.ErrInvalidInput) {
 			t.Errorf("%s: want ErrInvalidInput, got %v", tc.name, err)
 		}
 	}
-	if _, err := Open(t.Context(), providersRequest(nil, credentialFor(modeBasic))); !errors.Is(err, errs.ErrInternal) {
-		t.Errorf("Open without a *Config: want ErrInternal, got %v", err)
+	if _, err := Ticketing.Open(t.Context(), providersRequest(nil, credentialFor(modeBasic))); !errors.Is(err, errs.ErrInternal) {
+		t.Errorf("Open with a nil *TicketingConfig: want ErrInternal, got %v", err)
+	}
+	noConfig := providersRequest(nil, credentialFor(modeBasic))
+	noConfig.Config = nil
+	if _, err := Ticketing.Open(t.Context(), noConfig); !errors.Is(err, errs.ErrInternal) {
+		t.Errorf("Open without a configuration: want ErrInternal, got %v", err)
 	}
 }

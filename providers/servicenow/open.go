@@ -9,46 +9,27 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/internal/httpx"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
-// Open builds the ServiceNow ticketing driver for one integration; it is
-// the provider's providers.Opener. req.Config must be a *Config and
-// req.Credentials["credential"] a basic, token or o_auth_client
-// credential. The returned value implements ticketing.Driver. Open makes no
-// network call.
-func Open(_ context.Context, req providers.OpenRequest) (any, error) {
-	d, err := open(req, httpx.Options{})
+// openTicketing is Ticketing.Open: it builds the ServiceNow ticketing
+// driver for one integration, over the shared HTTP plumbing tuned by
+// req.HTTPOptions. It makes no network call.
+func openTicketing(_ context.Context, req providers.OpenRequest) (ticketing.Driver, error) {
+	cfg, err := providers.ConfigAs[*TicketingConfig](req)
 	if err != nil {
-		return nil, err // not a nil *driver in a non-nil interface
-	}
-	return d, nil
-}
-
-// open is Open with HTTP options (tests shorten retries and timeouts).
-func open(req providers.OpenRequest, opts httpx.Options) (*driver, error) {
-	cfg, ok := req.Config.(*Config)
-	if !ok || cfg == nil {
-		return nil, errs.New(errs.Internal, "servicenow: Open needs a *servicenow.Config, not %T", req.Config)
-	}
-	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	base := strings.TrimRight(cfg.URL, "/")
-	auth, err := authFor(cfg, base, req.Credentials["credential"], req.HTTPClient)
+	auth, err := authFor(cfg, base, req.Credential("credential"), req.HTTPClient)
 	if err != nil {
 		return nil, err
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = req.HTTPClient
-	}
-	if opts.Logger == nil {
-		opts.Logger = req.Logger
-	}
-	opts.Vendor = "servicenow"
+	opts := httpx.OptionsFor(req, "servicenow")
 	opts.ErrorDetail = errorDetail
 	c, err := httpx.New(base, auth, opts)
 	if err != nil {
@@ -58,7 +39,7 @@ func open(req providers.OpenRequest, opts httpx.Options) (*driver, error) {
 }
 
 // authFor returns the authentication of the credential.
-func authFor(cfg *Config, base string, cred credential.Config, hc *http.Client) (httpx.Auth, error) {
+func authFor(cfg *TicketingConfig, base string, cred credential.Config, hc *http.Client) (httpx.Auth, error) {
 	if cred == nil {
 		return nil, errs.Invalid("credential", "the ServiceNow integration has no credential: give a basic, token or o_auth_client credential")
 	}

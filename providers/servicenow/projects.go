@@ -36,7 +36,7 @@ func (d *driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[ticketing.Project]{Result: make([]ticketing.Project, 0, len(rows))}
+	page := &ticketing.Page[ticketing.Project]{Result: make([]*ticketing.Project, 0, len(rows))}
 	for _, r := range rows {
 		p := ticketing.Project{ID: r.str("sys_id"), Name: r.str("name")}
 		for _, k := range []string{"description", "email", "manager"} {
@@ -47,9 +47,9 @@ func (d *driver) ListProjects(ctx context.Context, req ticketing.ListRequest) (*
 				p.Unmapped[k] = v
 			}
 		}
-		page.Result = append(page.Result, p)
+		page.Result = append(page.Result, &p)
 	}
-	page.Cursor = nextCursor(offset, len(rows), limit, totalCount(resp))
+	page.Next = nextCursor(offset, len(rows), limit, totalCount(resp))
 	return page, nil
 }
 

@@ -227,14 +227,14 @@ func TestHostileValuesThroughTheFake(t *testing.T) {
 		for _, flt := range []string{"summary[eq]hostile " + v, "summary[like]*" + v, "summary[in]hostile " + v + ",nothing"} {
 			f.ResetLog()
 			var got []string
-			for tk, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{flt}}) {
+			for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{flt}}) {
 				if err != nil {
-					t.Fatalf("Tickets(%q): %v", flt, err)
+					t.Fatalf("AllTickets(%q): %v", flt, err)
 				}
 				got = append(got, tk.ID)
 			}
 			if !slices.Equal(got, ids[i:i+1]) {
-				t.Errorf("Tickets(%q) = %v, want just %s", flt, got, ids[i])
+				t.Errorf("AllTickets(%q) = %v, want just %s", flt, got, ids[i])
 			}
 			for _, q := range f.Queries() {
 				checkShape(t, flt, q)
@@ -279,7 +279,7 @@ func TestPushdownIsExact(t *testing.T) {
 			t.Fatalf("CreateTicket: %v", err)
 		}
 	}
-	for tk, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{}) {
+	for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,9 +347,9 @@ func TestPushdownIsExact(t *testing.T) {
 				want = append(want, tk.ID)
 			}
 		}
-		for tk, err := range c.Tickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{flt}, Limit: 7}) {
+		for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{flt}, Limit: 7}) {
 			if err != nil {
-				t.Fatalf("Tickets(%q): %v", flt, err)
+				t.Fatalf("AllTickets(%q): %v", flt, err)
 			}
 			got = append(got, tk.ID)
 		}
@@ -357,7 +357,7 @@ func TestPushdownIsExact(t *testing.T) {
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
 			enc, _ := encodeQuery(b)
-			t.Errorf("Tickets(%q) (sysparm_query %q) = %d tickets, want %d:\n got  %v\n want %v", flt, enc, len(got), len(want), got, want)
+			t.Errorf("AllTickets(%q) (sysparm_query %q) = %d tickets, want %d:\n got  %v\n want %v", flt, enc, len(got), len(want), got, want)
 		}
 	}
 }

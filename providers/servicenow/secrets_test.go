@@ -21,7 +21,9 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			f := newFake(t)
 			var logs logBuffer
-			d := openWith(t, testConfig(f), credentialFor(mode), fastRetries, debugLogger(&logs))
+			req := fakeRequest(f, testConfig(f), credentialFor(mode))
+			req.Logger = debugLogger(&logs)
+			d := openWith(t, req)
 			c := connector(d)
 			ctx := t.Context()
 			var errors []string
@@ -65,7 +67,9 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 				modeToken: &credential.TokenCredential{Secret: "wr0ng-Token-1"},
 				modeOAuth: &credential.OAuthClientCredential{ClientID: snowfake.ClientID, ClientSecret: "wr0ng-Secret-1"},
 			}[mode]
-			_, err = connector(openWith(t, testConfig(f), wrong, fastRetries, debugLogger(&logs))).GetTicket(ctx, tk.ID)
+			wrongReq := fakeRequest(f, testConfig(f), wrong)
+			wrongReq.Logger = debugLogger(&logs)
+			_, err = connector(openWith(t, wrongReq)).GetTicket(ctx, tk.ID)
 			record(err)
 			secrets = append(secrets, "wr0ng-Password-1", "wr0ng-Token-1", "wr0ng-Secret-1")
 			if len(errors) < 8*3 {

@@ -49,15 +49,15 @@ func (d *driver) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ti
 	if err != nil {
 		return nil, err
 	}
-	page := &ticketing.Page[ticketing.Ticket]{Result: make([]ticketing.Ticket, 0, len(rows))}
+	page := &ticketing.Page[ticketing.Ticket]{Result: make([]*ticketing.Ticket, 0, len(rows))}
 	for _, r := range rows {
 		t := d.ticket(r)
 		if !isSysID(t.ID) {
 			return nil, resp.Malformed("has an incident without a sys_id")
 		}
-		page.Result = append(page.Result, t)
+		page.Result = append(page.Result, &t)
 	}
-	page.Cursor = nextCursor(offset, len(rows), limit, totalCount(resp))
+	page.Next = nextCursor(offset, len(rows), limit, totalCount(resp))
 	return page, nil
 }
 

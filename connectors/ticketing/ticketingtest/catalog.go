@@ -10,7 +10,7 @@ import (
 func testProjects(e *env) {
 	e.need(ticketing.OpListProjects)
 	projectID := func(p *ticketing.Project) string { return p.ID }
-	all := collect(e, "Projects", e.c.Projects(e.ctx), projectID)
+	all := collect(e, "Projects", e.c.AllProjects(e.ctx), projectID)
 	for id, p := range all {
 		if id == "" || p.Name == "" {
 			e.t.Errorf("Projects yields a project without an id or a name: %+v", *p)
@@ -77,7 +77,7 @@ func testRemoteFields(e *env) {
 func testEscalationPolicies(e *env) {
 	e.need(ticketing.OpQueryEscalationPolicies)
 	policyID := func(p *ticketing.EscalationPolicy) string { return p.ID }
-	var policies []ticketing.EscalationPolicy
+	var policies []*ticketing.EscalationPolicy
 	paged := pageByPage(e, "QueryEscalationPolicies one at a time", 1, func(cursor string) (*ticketing.Page[ticketing.EscalationPolicy], error) {
 		p, err := e.c.QueryEscalationPolicies(e.ctx, ticketing.ListRequest{Limit: 1, Cursor: cursor})
 		if err == nil {

@@ -45,16 +45,16 @@ func pageByPage[T any](e *env, what string, limit int, page func(cursor string) 
 		if len(p.Result) > limit {
 			e.t.Errorf("%s: page %d holds %d items for limit %d", what, pages, len(p.Result), limit)
 		}
-		for i := range p.Result {
-			out = append(out, id(&p.Result[i]))
+		for _, v := range p.Result {
+			out = append(out, id(v))
 		}
-		if p.Cursor == "" {
+		if p.Next == "" {
 			return out
 		}
 		if pages > maxItems {
 			e.t.Fatalf("%s: more than %d pages: its cursors never end", what, maxItems)
 		}
-		cursor = p.Cursor
+		cursor = p.Next
 	}
 }
 
@@ -107,7 +107,7 @@ func testComments(e *env) {
 		e.t.Fatalf("two CreateComment calls returned the same id %q", made[0].ID)
 	}
 	what := "Comments(" + tk.ID + ")"
-	listed := collect(e, what, e.c.Comments(e.ctx, tk.ID), commentID)
+	listed := collect(e, what, e.c.AllComments(e.ctx, tk.ID), commentID)
 	for i, cm := range made {
 		l, ok := listed[cm.ID]
 		switch {
@@ -133,7 +133,7 @@ func testComments(e *env) {
 	if err := e.c.DeleteComment(e.ctx, tk.ID, made[0].ID); err != nil {
 		e.t.Fatalf("DeleteComment(%s, %s): %v", tk.ID, made[0].ID, err)
 	}
-	listed = collect(e, what, e.c.Comments(e.ctx, tk.ID), commentID)
+	listed = collect(e, what, e.c.AllComments(e.ctx, tk.ID), commentID)
 	if _, ok := listed[made[0].ID]; ok {
 		e.t.Errorf("%s still lists comment %s after DeleteComment", what, made[0].ID)
 	}
@@ -168,7 +168,7 @@ func testNotes(e *env) {
 		e.t.Fatalf("two CreateNote calls returned the same id %q", made[0].ID)
 	}
 	what := "Notes(" + tk.ID + ")"
-	listed := collect(e, what, e.c.Notes(e.ctx, tk.ID), noteID)
+	listed := collect(e, what, e.c.AllNotes(e.ctx, tk.ID), noteID)
 	for i, n := range made {
 		l, ok := listed[n.ID]
 		if !ok {
@@ -195,7 +195,7 @@ func testNotes(e *env) {
 	if err := e.c.DeleteNote(e.ctx, tk.ID, made[0].ID); err != nil {
 		e.t.Fatalf("DeleteNote(%s, %s): %v", tk.ID, made[0].ID, err)
 	}
-	listed = collect(e, what, e.c.Notes(e.ctx, tk.ID), noteID)
+	listed = collect(e, what, e.c.AllNotes(e.ctx, tk.ID), noteID)
 	if _, ok := listed[made[0].ID]; ok {
 		e.t.Errorf("%s still lists note %s after DeleteNote", what, made[0].ID)
 	}
@@ -237,7 +237,7 @@ func (e *env) patchNote(ticketID string, n *ticketing.Note) {
 	}
 	e.checkNote("PatchNote("+ticketID+")", res, title, content)
 	what := "Notes(" + ticketID + ") after PatchNote"
-	if l, ok := collect(e, what, e.c.Notes(e.ctx, ticketID), noteID)[n.ID]; !ok {
+	if l, ok := collect(e, what, e.c.AllNotes(e.ctx, ticketID), noteID)[n.ID]; !ok {
 		e.t.Errorf("%s does not list note %s", what, n.ID)
 	} else {
 		e.checkNote(what, l, title, content)

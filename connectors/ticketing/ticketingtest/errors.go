@@ -140,9 +140,10 @@ func testUnsupported(e *env) {
 	}
 	// With capabilities that list nothing, every operation must be refused
 	// before the driver, whatever the driver could do.
-	masked := newSpy(e.t, e.spy.d)
-	masked.mask = &ticketing.Capabilities{}
-	me := &env{t: e.t, h: e.h, ctx: e.ctx, spy: masked, c: ticketing.New(masked), caps: *masked.mask}
+	nothing := e.h.Registration
+	nothing.Capabilities = ticketing.Capabilities{}
+	masked := newSpy(e.t, e.spy.d, nothing.Capabilities)
+	me := &env{t: e.t, h: e.h, ctx: e.ctx, spy: masked, c: ticketing.NewConnector(nothing, masked), caps: nothing.Capabilities}
 	for _, op := range ticketing.Operations {
 		if _, ok := opCalls[op]; ok {
 			me.assertUnsupported(op)

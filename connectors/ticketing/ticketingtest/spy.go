@@ -19,8 +19,8 @@ import (
 type spy struct {
 	t testing.TB
 	d ticketing.Driver
-	// mask, when set, replaces the driver's capabilities.
-	mask *ticketing.Capabilities
+	// declared are the capabilities the Connector was built with.
+	declared ticketing.Capabilities
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -28,16 +28,11 @@ type spy struct {
 
 var _ ticketing.Driver = (*spy)(nil)
 
-func newSpy(t testing.TB, d ticketing.Driver) *spy {
-	return &spy{t: t, d: d, calls: map[string]int{}}
+func newSpy(t testing.TB, d ticketing.Driver, declared ticketing.Capabilities) *spy {
+	return &spy{t: t, d: d, declared: declared, calls: map[string]int{}}
 }
 
-func (s *spy) caps() ticketing.Capabilities {
-	if s.mask != nil {
-		return *s.mask
-	}
-	return s.d.Capabilities()
-}
+func (s *spy) caps() ticketing.Capabilities { return s.declared }
 
 // enter records a call of method, which serves op.
 func (s *spy) enter(method string, op ticketing.Operation) {
@@ -45,7 +40,7 @@ func (s *spy) enter(method string, op ticketing.Operation) {
 	s.calls[method]++
 	s.mu.Unlock()
 	if !s.caps().Supports(op) {
-		s.t.Errorf("the Connector called driver.%s although the driver's Capabilities lack %q: "+
+		s.t.Errorf("the Connector called driver.%s although the registration's Capabilities lack %q: "+
 			"an unsupported operation must be refused with errs.ErrUnsupported before any driver call", method, op)
 	}
 }
@@ -85,9 +80,15 @@ func checkPage[T any](s *spy, method string, p *ticketing.Page[T], err error, li
 	if limit > 0 && len(p.Result) > limit {
 		s.t.Errorf("driver.%s returned %d items for limit %d: a page holds at most limit items", method, len(p.Result), limit)
 	}
-	if p.Cursor != "" && p.Cursor == cursor {
+	for i, v := range p.Result {
+		if v == nil {
+			s.t.Errorf("driver.%s returned a page whose item %d is nil", method, i)
+			return nil, errs.New(errs.Internal, "ticketingtest: driver.%s returned a nil item", method)
+		}
+	}
+	if p.Next != "" && p.Next == cursor {
 		s.t.Errorf("driver.%s returned the cursor it was given (%q): the next page would repeat this one; "+
-			"return \"\" on the last page", method, p.Cursor)
+			"return \"\" on the last page", method, p.Next)
 	}
 	return p, nil
 }
@@ -98,8 +99,6 @@ func checkOne[T any](s *spy, method string, v *T, err error) (*T, error) {
 	}
 	return v, err
 }
-
-func (s *spy) Capabilities() ticketing.Capabilities { return s.caps() }
 
 func (s *spy) ListProjects(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.Project], error) {
 	s.enter("ListProjects", ticketing.OpListProjects)

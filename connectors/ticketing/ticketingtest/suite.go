@@ -15,7 +15,12 @@ import (
 
 // Harness describes a driver under test.
 type Harness struct {
-	// Open returns a fresh, empty driver for one subtest (a new fake server or fresh state).
+	// Registration is the provider's registration: the suite checks its
+	// declared Capabilities against what the driver answers, and builds the
+	// Connector with it.
+	Registration ticketing.Registration
+	// Open returns a fresh, empty driver for one subtest (a new fake server
+	// or fresh state), usually with Registration.Open.
 	Open func(t *testing.T) ticketing.Driver
 	// Project is an existing project id tickets can be created in.
 	Project string
@@ -45,11 +50,15 @@ func Run(t *testing.T, h Harness) {
 	if h.Open == nil {
 		t.Fatal("ticketingtest: Harness.Open is nil")
 	}
+	if h.Registration.ID == "" {
+		t.Fatal("ticketingtest: Harness.Registration is empty")
+	}
 	for _, st := range []struct {
 		name string
 		run  func(*env)
 	}{
 		{"Capabilities", testCapabilities},
+		{"RegistryConsistency", testRegistryConsistency},
 		{"Unsupported", testUnsupported},
 		{"InvalidInput", testInvalidInput},
 		{"NotFound", testNotFound},
@@ -94,8 +103,9 @@ func open(t *testing.T, h Harness) *env {
 			t.Errorf("driver.Close: %v", err)
 		}
 	})
-	s := newSpy(t, d)
-	return &env{t: t, h: h, ctx: t.Context(), spy: s, c: ticketing.New(s), caps: d.Capabilities()}
+	caps := h.Registration.Capabilities
+	s := newSpy(t, d, caps)
+	return &env{t: t, h: h, ctx: t.Context(), spy: s, c: ticketing.NewConnector(h.Registration, s), caps: caps}
 }
 
 // need skips the subtest unless the driver supports every op, after
@@ -127,10 +137,10 @@ func (e *env) assertUnsupported(op ticketing.Operation) {
 	before := e.spy.snapshot()
 	err := call(e)
 	if !errors.Is(err, errs.ErrUnsupported) {
-		e.t.Errorf("%s is not in the driver's Capabilities, so the Connector must answer errs.ErrUnsupported; got %v", op, err)
+		e.t.Errorf("%s is not in the registration's Capabilities, so the Connector must answer errs.ErrUnsupported; got %v", op, err)
 	}
 	if calls := e.spy.since(before); len(calls) > 0 {
-		e.t.Errorf("%s is not in the driver's Capabilities, yet the Connector called the driver: %v", op, calls)
+		e.t.Errorf("%s is not in the registration's Capabilities, yet the Connector called the driver: %v", op, calls)
 	}
 }
 
@@ -185,17 +195,17 @@ func describe(req ticketing.QueryTicketsRequest) string {
 	return fmt.Sprintf("filter %q, order %q, limit %d", req.Filter, req.Order, req.Limit)
 }
 
-// tickets collects every ticket the Tickets iterator yields for req.
+// tickets collects every ticket the AllTickets iterator yields for req.
 func (e *env) tickets(req ticketing.QueryTicketsRequest) []*ticketing.Ticket {
 	e.t.Helper()
 	var out []*ticketing.Ticket
-	for t, err := range e.c.Tickets(e.ctx, req) {
+	for t, err := range e.c.AllTickets(e.ctx, req) {
 		if err != nil {
-			e.t.Fatalf("Tickets(%s): %v", describe(req), err)
+			e.t.Fatalf("AllTickets(%s): %v", describe(req), err)
 		}
 		out = append(out, t)
 		if len(out) > maxItems {
-			e.t.Fatalf("Tickets(%s) yielded more than %d tickets: its cursors never end", describe(req), maxItems)
+			e.t.Fatalf("AllTickets(%s) yielded more than %d tickets: its cursors never end", describe(req), maxItems)
 		}
 	}
 	return out

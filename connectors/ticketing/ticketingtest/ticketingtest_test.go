@@ -13,31 +13,44 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing/ticketingtest"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
+	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/mock"
 )
 
 func harness(wrap func(ticketing.Driver) ticketing.Driver) ticketingtest.Harness {
+	return harnessWith(wrap, nil)
+}
+
+// harnessWith runs the mock wrapped by wrap, with its registration's
+// capabilities changed by caps (if not nil).
+func harnessWith(wrap func(ticketing.Driver) ticketing.Driver, caps func(ticketing.Capabilities) ticketing.Capabilities) ticketingtest.Harness {
+	reg := mock.Ticketing
+	if caps != nil {
+		reg.Capabilities = caps(ticketing.Capabilities{Operations: slices.Clone(reg.Capabilities.Operations),
+			Orders: slices.Clone(reg.Capabilities.Orders)})
+	}
 	return ticketingtest.Harness{
-		Open: func(*testing.T) ticketing.Driver {
-			return wrap(mock.NewDriver(mock.NewMemoryState(), nil))
+		Registration: reg,
+		Open: func(t *testing.T) ticketing.Driver {
+			d, err := mock.Ticketing.Open(t.Context(), providers.OpenRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return wrap(d)
 		},
 		Project: "SEC", IssueType: "Task", Creator: "analyst@example.com", OpenStatus: "Open", DoneStatus: "Done",
 	}
 }
 
-// subset reports fewer capabilities than the mock has; the methods stay
-// callable, so the suite's spy would notice a Connector that reached them.
-type subset struct {
-	ticketing.Driver
-	caps ticketing.Capabilities
-}
-
-func (s subset) Capabilities() ticketing.Capabilities { return s.caps }
-
-func withCaps(ops []ticketing.Operation, orders ...string) func(ticketing.Driver) ticketing.Driver {
-	return func(d ticketing.Driver) ticketing.Driver {
-		return subset{d, ticketing.Capabilities{Operations: ops, Orders: orders}}
-	}
+// restricted declares part of the mock's operations and answers the others
+// with ErrUnsupported, as a provider that lacks them does (by embedding
+// ticketing.Unimplemented); the suite's spy would notice a Connector that
+// reached them anyway.
+func restricted(ops []ticketing.Operation, orders ...string) ticketingtest.Harness {
+	return harnessWith(func(d ticketing.Driver) ticketing.Driver { return only{d, ops} },
+		func(ticketing.Capabilities) ticketing.Capabilities {
+			return ticketing.Capabilities{Operations: ops, Orders: orders}
+		})
 }
 
 func TestMock(t *testing.T) {
@@ -48,16 +61,16 @@ func TestMock(t *testing.T) {
 // parts they lack are skipped after their ErrUnsupported is checked.
 func TestSubset(t *testing.T) {
 	t.Run("TicketsOnly", func(t *testing.T) {
-		ticketingtest.Run(t, harness(withCaps([]ticketing.Operation{ticketing.OpCreateTicket, ticketing.OpGetTicket,
-			ticketing.OpQueryTickets, ticketing.OpPatchTicket}, "created_at")))
+		ticketingtest.Run(t, restricted([]ticketing.Operation{ticketing.OpCreateTicket, ticketing.OpGetTicket,
+			ticketing.OpQueryTickets, ticketing.OpPatchTicket}, "created_at"))
 	})
 	t.Run("NoQuery", func(t *testing.T) {
-		ticketingtest.Run(t, harness(withCaps([]ticketing.Operation{ticketing.OpCreateTicket, ticketing.OpGetTicket,
+		ticketingtest.Run(t, restricted([]ticketing.Operation{ticketing.OpCreateTicket, ticketing.OpGetTicket,
 			ticketing.OpCreateComment, ticketing.OpListComments, ticketing.OpCreateNote, ticketing.OpListNotes,
-			ticketing.OpCreateAttachment, ticketing.OpListOnCall})))
+			ticketing.OpCreateAttachment, ticketing.OpListOnCall}))
 	})
 	t.Run("Nothing", func(t *testing.T) {
-		ticketingtest.Run(t, harness(withCaps(nil)))
+		ticketingtest.Run(t, restricted(nil))
 	})
 }
 
@@ -78,8 +91,8 @@ type stuckCursor struct{ ticketing.Driver }
 func (d stuckCursor) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
 	q.Cursor = ""
 	p, err := d.Driver.QueryTickets(ctx, q)
-	if p != nil && p.Cursor != "" {
-		p.Cursor = "stuck"
+	if p != nil && p.Next != "" {
+		p.Next = "stuck"
 	}
 	return p, err
 }
@@ -88,7 +101,7 @@ type dropsLast struct{ ticketing.Driver }
 
 func (d dropsLast) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
 	p, err := d.Driver.QueryTickets(ctx, q)
-	if p != nil && p.Cursor == "" && len(p.Result) > 1 {
+	if p != nil && p.Next == "" && len(p.Result) > 1 {
 		p.Result = p.Result[:len(p.Result)-1]
 	}
 	return p, err
@@ -131,7 +144,7 @@ type unsortedSummaries struct{ ticketing.Driver }
 func (d unsortedSummaries) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
 	p, err := d.Driver.QueryTickets(ctx, q)
 	if p != nil && slices.ContainsFunc(q.Query.Order(), func(o filter.OrderTerm) bool { return o.Field == "summary" }) {
-		slices.SortFunc(p.Result, func(a, b ticketing.Ticket) int { return strings.Compare(a.Summary, b.Summary) })
+		slices.SortFunc(p.Result, func(a, b *ticketing.Ticket) int { return strings.Compare(a.Summary, b.Summary) })
 	}
 	return p, err
 }
@@ -140,31 +153,6 @@ type nilPage struct{ ticketing.Driver }
 
 func (nilPage) ListProjects(context.Context, ticketing.ListRequest) (*ticketing.Page[ticketing.Project], error) {
 	return nil, nil
-}
-
-type unknownOp struct{ ticketing.Driver }
-
-func (d unknownOp) Capabilities() ticketing.Capabilities {
-	c := d.Driver.Capabilities()
-	c.Operations = append(c.Operations, "teleport_ticket")
-	return c
-}
-
-// flakyCaps drops list_projects from every third answer: the suite reads
-// the capabilities once, the Connector checks them (supported), and the
-// spy checks them again when the method is reached (unsupported), which
-// stands for a Connector that skipped its check.
-type flakyCaps struct {
-	ticketing.Driver
-	n *atomic.Int64
-}
-
-func (d flakyCaps) Capabilities() ticketing.Capabilities {
-	c := d.Driver.Capabilities()
-	if d.n.Add(1)%3 == 0 {
-		c.Operations = slices.DeleteFunc(slices.Clone(c.Operations), func(o ticketing.Operation) bool { return o == ticketing.OpListProjects })
-	}
-	return c
 }
 
 type sharedIDs struct {
@@ -184,20 +172,31 @@ var broken = map[string]struct {
 	wrap    func(ticketing.Driver) ticketing.Driver
 	subtest string // a subtest that must fail
 	message string // what the failure must say
+	// caps, when set, changes what the registration declares.
+	caps func(ticketing.Capabilities) ticketing.Capabilities
 }{
-	"lost summary":       {func(d ticketing.Driver) ticketing.Driver { return lostSummary{d} }, "CreateGet", "the summary must round-trip exactly"},
-	"stuck cursor":       {func(d ticketing.Driver) ticketing.Driver { return stuckCursor{d} }, "Paging", "returned the cursor it was given"},
-	"drops last":         {func(d ticketing.Driver) ticketing.Driver { return dropsLast{d} }, "Paging", "missing"},
-	"wrong not found":    {func(d ticketing.Driver) ticketing.Driver { return wrongNotFound{d} }, "NotFound", "get_ticket on ticket MISSING-99999999, which does not exist: want not_found, got provider_error"},
-	"ignores status":     {func(d ticketing.Driver) ticketing.Driver { return ignoresStatus{d} }, "Patch", `status is "Open", want "Done"`},
-	"keeps comments":     {func(d ticketing.Driver) ticketing.Driver { return keepsComments{d} }, "Comments", "still lists comment"},
-	"corrupts downloads": {func(d ticketing.Driver) ticketing.Driver { return corruptsDownloads{d} }, "Attachments", "differ from the 267 uploaded"},
-	"unsorted summaries": {func(d ticketing.Driver) ticketing.Driver { return unsortedSummaries{d} }, "QueryOrders", "out of desc order"},
-	"nil page":           {func(d ticketing.Driver) ticketing.Driver { return nilPage{d} }, "Projects", "returned a nil result and a nil error"},
-	"unknown op":         {func(d ticketing.Driver) ticketing.Driver { return unknownOp{d} }, "Capabilities", `lists "teleport_ticket"`},
-	"flaky caps": {func(d ticketing.Driver) ticketing.Driver { return flakyCaps{d, new(atomic.Int64)} }, "Projects",
-		"an unsupported operation must be refused with errs.ErrUnsupported before any driver call"},
-	"shared ids": {func(d ticketing.Driver) ticketing.Driver { return sharedIDs{d, new(atomic.Int64)} }, "CreateGet", "two CreateTicket calls returned the same id"},
+	"lost summary":       {func(d ticketing.Driver) ticketing.Driver { return lostSummary{d} }, "CreateGet", "the summary must round-trip exactly", nil},
+	"stuck cursor":       {func(d ticketing.Driver) ticketing.Driver { return stuckCursor{d} }, "Paging", "returned the cursor it was given", nil},
+	"drops last":         {func(d ticketing.Driver) ticketing.Driver { return dropsLast{d} }, "Paging", "missing", nil},
+	"wrong not found":    {func(d ticketing.Driver) ticketing.Driver { return wrongNotFound{d} }, "NotFound", "get_ticket on ticket MISSING-99999999, which does not exist: want not_found, got provider_error", nil},
+	"ignores status":     {func(d ticketing.Driver) ticketing.Driver { return ignoresStatus{d} }, "Patch", `status is "Open", want "Done"`, nil},
+	"keeps comments":     {func(d ticketing.Driver) ticketing.Driver { return keepsComments{d} }, "Comments", "still lists comment", nil},
+	"corrupts downloads": {func(d ticketing.Driver) ticketing.Driver { return corruptsDownloads{d} }, "Attachments", "differ from the 267 uploaded", nil},
+	"unsorted summaries": {func(d ticketing.Driver) ticketing.Driver { return unsortedSummaries{d} }, "QueryOrders", "out of desc order", nil},
+	"nil page":           {func(d ticketing.Driver) ticketing.Driver { return nilPage{d} }, "Projects", "returned a nil result and a nil error", nil},
+	"unknown op": {same, "Capabilities", `lists "teleport_ticket"`, func(c ticketing.Capabilities) ticketing.Capabilities {
+		c.Operations = append(c.Operations, "teleport_ticket")
+		return c
+	}},
+	"undeclared op": {same, "RegistryConsistency", "does not declare list_projects, but the driver implements it",
+		func(c ticketing.Capabilities) ticketing.Capabilities {
+			c.Operations = slices.DeleteFunc(c.Operations, func(o ticketing.Operation) bool { return o == ticketing.OpListProjects })
+			return c
+		}},
+	"unimplemented op": {func(d ticketing.Driver) ticketing.Driver {
+		return only{d, slices.DeleteFunc(slices.Clone(ticketing.Operations), func(o ticketing.Operation) bool { return o == ticketing.OpListOnCall })}
+	}, "RegistryConsistency", "declares list_on_call, but the driver answers it with ErrUnsupported", nil},
+	"shared ids": {func(d ticketing.Driver) ticketing.Driver { return sharedIDs{d, new(atomic.Int64)} }, "CreateGet", "two CreateTicket calls returned the same id", nil},
 }
 
 const brokenEnv = "TICKETINGTEST_BROKEN"
@@ -213,8 +212,10 @@ func TestBroken(t *testing.T) {
 	if !ok {
 		t.Fatalf("no broken driver %q", name)
 	}
-	ticketingtest.Run(t, harness(b.wrap))
+	ticketingtest.Run(t, harnessWith(b.wrap, b.caps))
 }
+
+func same(d ticketing.Driver) ticketing.Driver { return d }
 
 func TestSuiteCatches(t *testing.T) {
 	if os.Getenv(brokenEnv) != "" {
@@ -238,3 +239,159 @@ func TestSuiteCatches(t *testing.T) {
 		})
 	}
 }
+
+// only forwards the operations in ops and answers the others with
+// ErrUnsupported.
+type only struct {
+	d   ticketing.Driver
+	ops []ticketing.Operation
+}
+
+func (o only) has(op ticketing.Operation) error {
+	if slices.Contains(o.ops, op) {
+		return nil
+	}
+	return errs.New(errs.Unsupported, "restricted: %s", op)
+}
+
+func (o only) ListProjects(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.Project], error) {
+	if err := o.has(ticketing.OpListProjects); err != nil {
+		return nil, err
+	}
+	return o.d.ListProjects(ctx, req)
+}
+
+func (o only) ListIssueTypes(ctx context.Context, project string) ([]ticketing.IssueType, error) {
+	if err := o.has(ticketing.OpListIssueTypes); err != nil {
+		return nil, err
+	}
+	return o.d.ListIssueTypes(ctx, project)
+}
+
+func (o only) ListRemoteFields(ctx context.Context) ([]ticketing.RemoteField, error) {
+	if err := o.has(ticketing.OpListRemoteFields); err != nil {
+		return nil, err
+	}
+	return o.d.ListRemoteFields(ctx)
+}
+
+func (o only) QueryTickets(ctx context.Context, q ticketing.TicketQuery) (*ticketing.Page[ticketing.Ticket], error) {
+	if err := o.has(ticketing.OpQueryTickets); err != nil {
+		return nil, err
+	}
+	return o.d.QueryTickets(ctx, q)
+}
+
+func (o only) GetTicket(ctx context.Context, id string) (*ticketing.Ticket, error) {
+	if err := o.has(ticketing.OpGetTicket); err != nil {
+		return nil, err
+	}
+	return o.d.GetTicket(ctx, id)
+}
+
+func (o only) CreateTicket(ctx context.Context, req ticketing.CreateTicketRequest) (*ticketing.Ticket, error) {
+	if err := o.has(ticketing.OpCreateTicket); err != nil {
+		return nil, err
+	}
+	return o.d.CreateTicket(ctx, req)
+}
+
+func (o only) UpdateTicket(ctx context.Context, id string, u ticketing.TicketUpdate) (*ticketing.Ticket, error) {
+	if err := o.has(ticketing.OpPatchTicket); err != nil {
+		return nil, err
+	}
+	return o.d.UpdateTicket(ctx, id, u)
+}
+
+func (o only) CreateAttachment(ctx context.Context, id string, req ticketing.CreateAttachmentRequest) (*ticketing.AttachmentMetadata, error) {
+	if err := o.has(ticketing.OpCreateAttachment); err != nil {
+		return nil, err
+	}
+	return o.d.CreateAttachment(ctx, id, req)
+}
+
+func (o only) ListAttachmentsMetadata(ctx context.Context, id string) ([]ticketing.AttachmentMetadata, error) {
+	if err := o.has(ticketing.OpListAttachmentsMetadata); err != nil {
+		return nil, err
+	}
+	return o.d.ListAttachmentsMetadata(ctx, id)
+}
+
+func (o only) DownloadAttachment(ctx context.Context, id, a string) (*ticketing.Attachment, error) {
+	if err := o.has(ticketing.OpDownloadAttachment); err != nil {
+		return nil, err
+	}
+	return o.d.DownloadAttachment(ctx, id, a)
+}
+
+func (o only) DeleteAttachment(ctx context.Context, id, a string) error {
+	if err := o.has(ticketing.OpDeleteAttachment); err != nil {
+		return err
+	}
+	return o.d.DeleteAttachment(ctx, id, a)
+}
+
+func (o only) ListComments(ctx context.Context, id string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Comment], error) {
+	if err := o.has(ticketing.OpListComments); err != nil {
+		return nil, err
+	}
+	return o.d.ListComments(ctx, id, req)
+}
+
+func (o only) CreateComment(ctx context.Context, id string, req ticketing.CreateCommentRequest) (*ticketing.Comment, error) {
+	if err := o.has(ticketing.OpCreateComment); err != nil {
+		return nil, err
+	}
+	return o.d.CreateComment(ctx, id, req)
+}
+
+func (o only) DeleteComment(ctx context.Context, id, c string) error {
+	if err := o.has(ticketing.OpDeleteComment); err != nil {
+		return err
+	}
+	return o.d.DeleteComment(ctx, id, c)
+}
+
+func (o only) CreateNote(ctx context.Context, id string, req ticketing.CreateNoteRequest) (*ticketing.Note, error) {
+	if err := o.has(ticketing.OpCreateNote); err != nil {
+		return nil, err
+	}
+	return o.d.CreateNote(ctx, id, req)
+}
+
+func (o only) ListNotes(ctx context.Context, id string, req ticketing.ListRequest) (*ticketing.Page[ticketing.Note], error) {
+	if err := o.has(ticketing.OpListNotes); err != nil {
+		return nil, err
+	}
+	return o.d.ListNotes(ctx, id, req)
+}
+
+func (o only) UpdateNote(ctx context.Context, id, n string, u ticketing.NoteUpdate) (*ticketing.Note, error) {
+	if err := o.has(ticketing.OpPatchNote); err != nil {
+		return nil, err
+	}
+	return o.d.UpdateNote(ctx, id, n, u)
+}
+
+func (o only) DeleteNote(ctx context.Context, id, n string) error {
+	if err := o.has(ticketing.OpDeleteNote); err != nil {
+		return err
+	}
+	return o.d.DeleteNote(ctx, id, n)
+}
+
+func (o only) QueryEscalationPolicies(ctx context.Context, req ticketing.ListRequest) (*ticketing.Page[ticketing.EscalationPolicy], error) {
+	if err := o.has(ticketing.OpQueryEscalationPolicies); err != nil {
+		return nil, err
+	}
+	return o.d.QueryEscalationPolicies(ctx, req)
+}
+
+func (o only) ListOnCall(ctx context.Context, id string) ([]ticketing.Agent, error) {
+	if err := o.has(ticketing.OpListOnCall); err != nil {
+		return nil, err
+	}
+	return o.d.ListOnCall(ctx, id)
+}
+
+func (o only) Close() error { return o.d.Close() }

@@ -364,16 +364,14 @@ func testPaging(e *env) {
 		if len(p.Result) > 3 {
 			e.t.Errorf("QueryTickets page %d holds %d tickets for limit 3", pages, len(p.Result))
 		}
-		for i := range p.Result {
-			seen = append(seen, &p.Result[i])
-		}
-		if p.Cursor == "" {
+		seen = append(seen, p.Result...)
+		if p.Next == "" {
 			break
 		}
 		if pages > 100 {
 			e.t.Fatalf("QueryTickets returned more than 100 pages of 3 for 7 tickets: its cursors never end")
 		}
-		cursor = p.Cursor
+		cursor = p.Next
 	}
 	e.exactlyOnce("QueryTickets followed page by page (limit 3)", seen, all)
 }

@@ -9,7 +9,8 @@
 //
 //	fake := jirafake.New(t) // or jirafake.New() and defer fake.Close()
 //	cred := &credential.BasicCredential{Username: fake.Email, Secret: credential.Secret(fake.Token)}
-//	drv, err := jira.New(&jira.Config{URL: fake.URL}, cred, jira.Options{})
+//	drv, err := jira.Ticketing.Open(ctx, providers.OpenRequest{HTTPClient: fake.Client(),
+//		Config: &jira.TicketingConfig{URL: fake.URL, Credential: credential.Inline(cred)}})
 //
 // It serves:
 //

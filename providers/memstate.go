@@ -1,4 +1,4 @@
-package mock
+package providers
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/seed-e6251c81/synqly/errs"
-	"github.com/seed-e6251c81/synqly/providers"
 )
 
 // Limits of a State, as the management plane's store enforces them.
@@ -20,7 +19,7 @@ const (
 	MaxStateList = 1000
 )
 
-// MemoryState is a providers.State kept in memory, with the semantics of the
+// MemoryState is a State kept in memory, with the semantics of the
 // State the management plane keeps in its store: keys are 1 to
 // MaxStateKeyLen bytes of printable ASCII, values are JSON documents, List
 // returns keys in byte order, at most MaxStateList at a time. It is safe for
@@ -34,7 +33,7 @@ type MemoryState struct {
 	vals map[string][]byte
 }
 
-var _ providers.State = (*MemoryState)(nil)
+var _ State = (*MemoryState)(nil)
 
 // NewMemoryState returns an empty in-memory State, for tests, benchmarks
 // and demos.
@@ -59,7 +58,7 @@ func printable(s string) bool {
 	return true
 }
 
-// Get implements providers.State. The returned slice is the caller's.
+// Get implements State. The returned slice is the caller's.
 func (s *MemoryState) Get(ctx context.Context, key string) ([]byte, error) {
 	if err := checkKey("key", key); err != nil {
 		return nil, err
@@ -72,19 +71,19 @@ func (s *MemoryState) Get(ctx context.Context, key string) ([]byte, error) {
 	return s.get(key)
 }
 
-// Put implements providers.State. It keeps a copy of value.
+// Put implements State. It keeps a copy of value.
 func (s *MemoryState) Put(ctx context.Context, key string, value []byte) error {
-	return s.Update(ctx, func(tx providers.StateTx) error { return tx.Put(ctx, key, value) })
+	return s.Update(ctx, func(tx StateTx) error { return tx.Put(ctx, key, value) })
 }
 
-// Delete implements providers.State.
+// Delete implements State.
 func (s *MemoryState) Delete(ctx context.Context, key string) error {
-	return s.Update(ctx, func(tx providers.StateTx) error { return tx.Delete(ctx, key) })
+	return s.Update(ctx, func(tx StateTx) error { return tx.Delete(ctx, key) })
 }
 
-// List implements providers.State: up to limit entries (see MaxStateList)
+// List implements State: up to limit entries (see MaxStateList)
 // whose keys start with prefix and sort after after, in key order.
-func (s *MemoryState) List(ctx context.Context, prefix, after string, limit int) ([]providers.Entry, error) {
+func (s *MemoryState) List(ctx context.Context, prefix, after string, limit int) ([]Entry, error) {
 	if err := checkList(prefix, after); err != nil {
 		return nil, err
 	}
@@ -96,10 +95,10 @@ func (s *MemoryState) List(ctx context.Context, prefix, after string, limit int)
 	return s.list(prefix, after, limit), nil
 }
 
-// Update implements providers.State: fn runs holding the State's lock, so
+// Update implements State: fn runs holding the State's lock, so
 // its reads and writes are one serializable transaction; if fn fails, every
 // write it made is undone.
-func (s *MemoryState) Update(ctx context.Context, fn func(tx providers.StateTx) error) error {
+func (s *MemoryState) Update(ctx context.Context, fn func(tx StateTx) error) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
@@ -142,7 +141,7 @@ func (t *memTx) Get(ctx context.Context, key string) ([]byte, error) {
 	return t.s.get(key)
 }
 
-func (t *memTx) List(ctx context.Context, prefix, after string, limit int) ([]providers.Entry, error) {
+func (t *memTx) List(ctx context.Context, prefix, after string, limit int) ([]Entry, error) {
 	if err := checkList(prefix, after); err != nil {
 		return nil, err
 	}
@@ -246,7 +245,7 @@ func checkList(prefix, after string) error {
 	return nil
 }
 
-func (s *MemoryState) list(prefix, after string, limit int) []providers.Entry {
+func (s *MemoryState) list(prefix, after string, limit int) []Entry {
 	if limit <= 0 || limit > MaxStateList {
 		limit = MaxStateList
 	}
@@ -258,13 +257,13 @@ func (s *MemoryState) list(prefix, after string, limit int) []providers.Entry {
 		}
 		i = max(i, j)
 	}
-	var out []providers.Entry
+	var out []Entry
 	for ; i < len(s.keys) && len(out) < limit; i++ {
 		k := s.keys[i]
 		if !strings.HasPrefix(k, prefix) {
 			break
 		}
-		out = append(out, providers.Entry{Key: k, Value: slices.Clone(s.vals[k])})
+		out = append(out, Entry{Key: k, Value: slices.Clone(s.vals[k])})
 	}
 	return out
 }

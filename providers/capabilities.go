@@ -1,26 +1,24 @@
-package synqly
+package providers
 
 import (
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-
-	"github.com/seed-e6251c81/synqly/connectors/ticketing"
-	"github.com/seed-e6251c81/synqly/providers"
 )
 
 // ConnectorCapabilities lists the registered providers of one connector.
 type ConnectorCapabilities struct {
 	// Connector is the connector's category id, e.g. "ticketing".
-	Connector providers.Category `json:"connector"`
+	Connector Category `json:"connector"`
 	// Operations lists every operation of the connector.
 	Operations []string `json:"operations"`
 	// Providers lists the registered providers, sorted by id.
 	Providers []ProviderCapabilities `json:"providers"`
 }
 
-// ProviderCapabilities says what one provider supports.
+// ProviderCapabilities says what one provider supports and how it is
+// configured.
 type ProviderCapabilities struct {
 	ID       string `json:"id"`
 	Fullname string `json:"fullname"`
@@ -31,46 +29,39 @@ type ProviderCapabilities struct {
 	Operations []string `json:"operations"`
 	// CredentialTypes lists the accepted credential types.
 	CredentialTypes []string `json:"credential_types,omitempty"`
+	// Config describes the provider's configuration fields.
+	Config []ConfigField `json:"config"`
 }
 
 // Supports reports whether the provider supports op.
 func (p ProviderCapabilities) Supports(op string) bool { return slices.Contains(p.Operations, op) }
 
-// connectorOperations lists the operations of the connectors this module
-// implements.
-var connectorOperations = map[providers.Category][]string{
-	providers.Ticketing: opNames(ticketing.Operations),
-}
-
-func opNames(ops []ticketing.Operation) []string {
-	out := make([]string, len(ops))
-	for i, o := range ops {
-		out[i] = string(o)
+// Capabilities lists connectors → providers → operations (and each
+// provider's configuration schema) for every provider registered in r, so
+// an application can grey out what a customer's provider cannot do, or ask
+// for a provider's settings. Connectors with no registered provider are
+// left out. Everything is derived from the registrations.
+func (r *Registry) Capabilities() []ConnectorCapabilities {
+	byCat := map[Category]*ConnectorCapabilities{}
+	ops := map[Category][]string{}
+	for _, c := range r.Connectors() {
+		ops[c.Category] = c.Operations
 	}
-	return out
-}
-
-// Capabilities lists connectors → providers → operations for every
-// provider registered in this program, so an application can grey out what a
-// customer's provider cannot do. Connectors with no registered provider are
-// left out.
-func Capabilities() []ConnectorCapabilities {
-	byCat := map[providers.Category]*ConnectorCapabilities{}
-	for _, p := range providers.All() {
+	for _, p := range r.All() {
 		cc := byCat[p.Category]
 		if cc == nil {
-			cc = &ConnectorCapabilities{Connector: p.Category, Operations: connectorOperations[p.Category]}
+			cc = &ConnectorCapabilities{Connector: p.Category, Operations: slices.Clone(ops[p.Category])}
 			byCat[p.Category] = cc
 		}
 		pc := ProviderCapabilities{ID: p.ID, Fullname: p.Fullname, HasDriver: p.Open != nil,
-			Operations: slices.Clone(p.Operations)}
+			Operations: slices.Clone(p.Operations), Config: p.Schema()}
 		for _, t := range p.CredentialTypes {
 			pc.CredentialTypes = append(pc.CredentialTypes, string(t))
 		}
 		cc.Providers = append(cc.Providers, pc)
 	}
 	out := make([]ConnectorCapabilities, 0, len(byCat))
-	for _, cat := range providers.Categories {
+	for _, cat := range Categories {
 		if cc := byCat[cat]; cc != nil {
 			out = append(out, *cc)
 		}
@@ -78,16 +69,15 @@ func Capabilities() []ConnectorCapabilities {
 	return out
 }
 
-// Capabilities is the package function Capabilities, for discoverability.
-func (c *Client) Capabilities() []ConnectorCapabilities { return Capabilities() }
-
 // WriteCapabilityTable writes the capability table (connector × provider ×
-// operation) of the registered providers as Markdown.
-func WriteCapabilityTable(w io.Writer) error {
+// operation, then each provider's configuration fields) of the providers
+// registered in r as Markdown.
+func (r *Registry) WriteCapabilityTable(w io.Writer) error {
 	var b strings.Builder
-	b.WriteString("# Capabilities\n\nGenerated from the provider registry by `synqly.WriteCapabilityTable` " +
+	b.WriteString("# Capabilities\n\nGenerated from the provider registry by `providers.Registry.WriteCapabilityTable` " +
 		"(`go test ./providers/all -run TestCapabilityTable -update` rewrites this file). ✓ supported, – not supported.\n")
-	for _, cc := range Capabilities() {
+	caps := r.Capabilities()
+	for _, cc := range caps {
 		fmt.Fprintf(&b, "\n## %s\n\n| operation |", cc.Connector)
 		for _, p := range cc.Providers {
 			fmt.Fprintf(&b, " %s |", p.ID)
@@ -111,6 +101,33 @@ func WriteCapabilityTable(w io.Writer) error {
 		b.WriteString("| *credentials* |")
 		for _, p := range cc.Providers {
 			fmt.Fprintf(&b, " %s |", strings.Join(p.CredentialTypes, ", "))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n## Configuration\n\nEach provider's `provider_config` fields (besides `type`); * required.\n")
+	for _, cc := range caps {
+		for _, p := range cc.Providers {
+			fmt.Fprintf(&b, "\n- `%s` (%s):", p.ID, p.Fullname)
+			if len(p.Config) == 0 {
+				b.WriteString(" none")
+			}
+			for i, f := range p.Config {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				fmt.Fprintf(&b, " `%s`", f.Name)
+				if f.Required {
+					b.WriteString("*")
+				}
+				typ := f.Type
+				if f.Items != "" {
+					typ += " of " + f.Items
+				}
+				if len(f.CredentialTypes) > 0 {
+					typ += ": " + strings.Join(f.CredentialTypes, "|")
+				}
+				fmt.Fprintf(&b, " (%s)", typ)
+			}
 		}
 		b.WriteString("\n")
 	}
