@@ -18,8 +18,8 @@ import (
 type driver struct {
 	ticketing.Unimplemented // attachments: PagerDuty incidents have none
 
-	cfg       TicketingConfig
-	http      *httpx.Client
+	cfg  TicketingConfig
+	http *httpx.Client
 
 	prio  priorityCache
 	users userCache
