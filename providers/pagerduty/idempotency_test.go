@@ -10,6 +10,8 @@ import (
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/patch"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
+	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty/pdfake"
 )
 
@@ -36,21 +38,21 @@ func incidentsTitled(t *testing.T, c *ticketing.Connector, title string) []ticke
 func TestCreateRetriedWithItsIncidentKey(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		faults []pdfake.Fault
+		faults []fakekit.Fault
 		posts  int
 	}{
-		{"written, then the connection dropped", []pdfake.Fault{{Body: pdfake.BodyDropped}}, 2},
-		{"written, dropped, then 503s past the retries", []pdfake.Fault{{Body: pdfake.BodyDropped},
+		{"written, then the connection dropped", []fakekit.Fault{{Body: fakekit.BodyLost}}, 2},
+		{"written, dropped, then 503s past the retries", []fakekit.Fault{{Body: fakekit.BodyLost},
 			{Status: http.StatusServiceUnavailable}, {Status: http.StatusServiceUnavailable}, {Status: http.StatusServiceUnavailable}}, 4},
-		{"a 500 before writing", []pdfake.Fault{{Status: http.StatusInternalServerError}}, 2},
-		{"a 502 and a dropped connection", []pdfake.Fault{{Status: http.StatusBadGateway}, {Body: pdfake.BodyDropped}}, 3},
+		{"a 500 before writing", []fakekit.Fault{{Status: http.StatusInternalServerError}}, 2},
+		{"a 502 and a dropped connection", []fakekit.Fault{{Status: http.StatusBadGateway}, {Body: fakekit.BodyLost}}, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := fake(t)
 			c := connector(t, srv)
 			for _, f := range tc.faults {
-				f.Method, f.PathPrefix = http.MethodPost, "/incidents"
-				srv.Inject(1, f)
+				f.Method, f.Path = http.MethodPost, "/incidents"
+				srv.Inject(f)
 			}
 			tk, err := c.CreateTicket(t.Context(), ticketing.CreateTicketRequest{Summary: tc.name, Description: "once"})
 			if err != nil {
@@ -125,7 +127,7 @@ func TestCreateIdempotencyKey(t *testing.T) {
 func TestDuplicateRefusalWithoutIncident(t *testing.T) {
 	srv := fake(t)
 	c := connector(t, srv)
-	srv.Inject(1, pdfake.Fault{Method: http.MethodPost, PathPrefix: "/incidents", Status: http.StatusBadRequest,
+	srv.Inject(fakekit.Fault{Times: 1, Method: http.MethodPost, Path: "/incidents", Status: http.StatusBadRequest,
 		Message: "Open incident with matching dedup key already exists on this service"})
 	_, err := c.CreateTicket(t.Context(), ticketing.CreateTicketRequest{Summary: "refused"})
 	var e *errs.Error
@@ -145,11 +147,21 @@ func TestDuplicateRefusalWithoutIncident(t *testing.T) {
 func TestCommentNotRetried(t *testing.T) {
 	srv, c, id, _ := seeded(t, providers.HTTPOptions{})
 	notes := "/incidents/" + id + "/notes"
-	srv.Inject(1, pdfake.Fault{Status: http.StatusBadGateway, Method: http.MethodPost})
+	srv.Inject(fakekit.Fault{Times: 1, Status: http.StatusBadGateway, Method: http.MethodPost})
 	if _, err := c.CreateComment(t.Context(), id, ticketing.CreateCommentRequest{Content: "maybe posted"}); !errors.Is(err, errs.ErrProvider) {
 		t.Fatalf("CreateComment on a 502: want ErrProvider, got %v", err)
 	}
 	if n := srv.Count(http.MethodPost, notes); n != 1 {
 		t.Errorf("POST %s was sent %d times, want 1", notes, n)
 	}
+}
+
+// seeded returns a fake with one incident, a Connector over it, and the
+// incident's id and API path.
+func seeded(t *testing.T, opts providers.HTTPOptions) (*pdfake.Server, *ticketing.Connector, string, string) {
+	t.Helper()
+	srv := fake(t)
+	id := srv.SeedIncident(pdfake.IncidentSeed{Title: "seeded", Details: "details"})
+	d := driverFor(t, srv, pagerduty.TicketingConfig{DefaultCreator: pdfake.EmailAlice, DefaultProject: pdfake.ServiceWeb}, opts)
+	return srv, ticketing.NewConnector(pagerduty.Ticketing, d), id, "/incidents/" + id
 }

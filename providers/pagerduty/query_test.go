@@ -18,8 +18,7 @@ func listQueries(srv *pdfake.Server) []url.Values {
 	var out []url.Values
 	for _, r := range srv.Requests() {
 		if r.Method == http.MethodGet && r.Path == "/incidents" {
-			q, _ := url.ParseQuery(r.Query)
-			out = append(out, q)
+			out = append(out, r.Query)
 		}
 	}
 	return out

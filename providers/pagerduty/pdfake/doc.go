@@ -25,10 +25,11 @@
 //
 // New seeds an account with users, services, priorities P1 to P5,
 // escalation policies, a schedule and on-call entries; the exported
-// constants name them. Tests can inject faults (429 with Retry-After and
-// PagerDuty's ratelimit-* headers, 5xx bursts, delays, malformed, truncated
-// or oversized bodies, and answers dropped after the request was served:
-// "wrote it, then lost the connection") and count the requests the server
-// received. A Server
-// is safe for concurrent use.
+// constants name them. The Server embeds a *fakekit.Kit, the pipeline every
+// fake of this module shares: tests inject faults through it (429 with
+// Retry-After and PagerDuty's ratelimit-* headers, 5xx bursts, delays,
+// malformed, truncated or oversized bodies, dropped connections, answers
+// lost after the request was served: "wrote it, then lost the
+// connection"), read the requests it received, and every answer carries
+// an X-Request-Id. A Server is safe for concurrent use.
 package pdfake

@@ -3,6 +3,8 @@ package pdfake
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // PagerDuty's error codes used by the server.
@@ -53,4 +55,32 @@ func duplicateKey(w http.ResponseWriter) {
 
 func invalid(w http.ResponseWriter, details ...string) {
 	writeError(w, http.StatusBadRequest, codeInvalidInput, "Invalid Input Provided", details...)
+}
+
+// writeFault is the kit's Vendor.WriteError: PagerDuty's error body for an
+// injected status (or a refused credential), with its code.
+func writeFault(w http.ResponseWriter, _ *http.Request, status int, message string) {
+	code, msg := codeInvalidInput, http.StatusText(status)
+	switch {
+	case status == http.StatusUnauthorized:
+		code, msg = codeUnauthorized, "Unauthorized"
+	case status == http.StatusNotFound:
+		code, msg = codeNotFound, "Not Found"
+	case status == http.StatusTooManyRequests:
+		code, msg = codeRateLimited, "Rate Limit Exceeded"
+	case status >= 500:
+		code, msg = codeInternal, "Internal Server Error"
+	}
+	if message != "" {
+		msg = message
+	}
+	writeError(w, status, code, msg)
+}
+
+// rateLimitHeaders are the headers PagerDuty sends with a 429: the limit,
+// what is left of it, and the seconds until it resets.
+func rateLimitHeaders(h http.Header, wait time.Duration) {
+	h.Set("ratelimit-limit", "960")
+	h.Set("ratelimit-remaining", "0")
+	h.Set("ratelimit-reset", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 }

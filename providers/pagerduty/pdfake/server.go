@@ -7,11 +7,18 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 )
 
 // Server is a fake PagerDuty REST API account served over HTTP on the
 // loopback interface. Create it with New and Close it when done.
 type Server struct {
+	// Kit injects faults and logs requests (Inject, RateLimit, FailNext,
+	// SetDelay, Requests, Count, ...), the way every fake of this module
+	// does; the requests it logs include the Authorization header.
+	*fakekit.Kit
+
 	// URL is the API's base URL (like https://api.pagerduty.com), e.g.
 	// http://127.0.0.1:34567.
 	URL string
@@ -28,9 +35,6 @@ type Server struct {
 	incidentTypes []*incidentType
 	incidents     []*incident // in creation order
 	nextID        int
-
-	faults   faultState
-	requests requestLog
 }
 
 // Option configures a Server.
@@ -47,7 +51,9 @@ func New(opts ...Option) *Server {
 		o(s)
 	}
 	s.seed()
-	s.ts = httptest.NewServer(s.handler())
+	s.Kit = fakekit.New(fakekit.Vendor{Name: "pagerduty", WriteError: writeFault, RateLimitHeaders: rateLimitHeaders,
+		RequestIDHeader: "X-Request-Id", Authenticate: s.authorized})
+	s.ts = httptest.NewServer(s.Kit.Handler(s.handler()))
 	s.URL = s.ts.URL
 	return s
 }
@@ -64,8 +70,8 @@ func (s *Server) Client() *http.Client {
 // CloseClientConnections closes the server's open client connections.
 func (s *Server) CloseClientConnections() { s.ts.CloseClientConnections() }
 
-// handler is the server's request pipeline: log, faults, authentication,
-// the Accept header, then the API routes.
+// handler is the API behind the kit (which logs, injects faults and
+// authenticates): the Accept header, then the routes.
 func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /incidents", s.listIncidents)
@@ -86,25 +92,12 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("GET /escalation_policies/{id}", s.getPolicy)
 	mux.HandleFunc("GET /oncalls", s.listOnCalls)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFound(w) })
-	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.authorized(r) {
-			writeError(w, http.StatusUnauthorized, codeUnauthorized, "Unauthorized")
-			return
-		}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !acceptsV2(r.Header.Get("Accept")) {
 			invalid(w, "The Accept header must be application/vnd.pagerduty+json;version=2")
 			return
 		}
 		mux.ServeHTTP(w, r)
-	})
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
-		logged := s.requests.add(r)
-		defer func() { s.requests.done(logged, rec.status) }()
-		if s.faults.apply(rec, r, api) {
-			return
-		}
-		api.ServeHTTP(rec, r)
 	})
 }
 
@@ -122,37 +115,6 @@ func acceptsV2(accept string) bool {
 		}
 	}
 	return false
-}
-
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
-}
-
-// Unwrap gives http.ResponseController the underlying writer (to hijack
-// the connection of a dropped answer).
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-// Flush implements http.Flusher.
-func (r *statusRecorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
 }
 
 // newID returns a fresh PagerDuty-style id with the given first letter;

@@ -1,0 +1,563 @@
+// Package faultsuite is the fault and secret-leak suite every provider of
+// every connector runs, written once. A connector's conformance package
+// (ticketingtest.RunFaults, notificationstest.RunFaults) turns its own
+// harness into a Harness — a read and a write of that connector, through a
+// Connector whose telemetry the suite watches — and the suite drives the
+// provider's vendor fake (a fakekit.Kit) through the vendor's failures:
+// rate limits with Retry-After and the vendor's own headers, bursts of 5xx,
+// dropped connections, answers lost after a write, timeouts and
+// cancellation, malformed, truncated and oversized bodies, refused
+// credentials, and vendors echoing secrets back.
+//
+// What is retried follows the shared HTTP plumbing's rules: reads are
+// retried after a 429, a 5xx or a dropped connection; writes only after a
+// 429 (the vendor did not run them), unless the vendor deduplicates them
+// (Harness.IdempotentWrite).
+package faultsuite
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.uber.org/goleak"
+
+	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
+)
+
+// Env is what the suite asks a harness to build a target with.
+type Env struct {
+	// HTTP tunes the driver's HTTP plumbing (OpenRequest.HTTPOptions).
+	HTTP providers.HTTPOptions
+	// Logger receives the driver's logs (OpenRequest.Logger) and the
+	// connector's debug lines.
+	Logger *slog.Logger
+	// Telemetry is what the connector reports to (its Logger is Logger).
+	Telemetry providers.Telemetry
+}
+
+// Target is one provider's connector, seen through two operations.
+type Target struct {
+	// ReadOp and WriteOp name the operations, as the connector's errors
+	// name them ("get_ticket", "create_ticket").
+	ReadOp, WriteOp string
+	// Read runs an idempotent read of something that exists.
+	Read func(ctx context.Context) error
+	// Write creates something.
+	Write func(ctx context.Context) error
+	// Close releases the driver.
+	Close func() error
+	// Secrets lists secrets this target's driver holds besides
+	// Harness.Secrets (the refused credential of OpenUnauthorized's).
+	Secrets []string
+}
+
+// Harness is a provider, as the suite runs it.
+type Harness struct {
+	// Provider is the provider config id, e.g. "ticketing_jira".
+	Provider string
+	// Open starts a fresh vendor fake and returns its kit and a target
+	// built with env, over the fake. The fake is closed by t's cleanup.
+	Open func(t *testing.T, env Env) (*fakekit.Kit, Target)
+	// OpenUnauthorized, if set, returns a target whose credential the fake
+	// refuses.
+	OpenUnauthorized func(t *testing.T, env Env) (*fakekit.Kit, Target)
+	// Secrets lists every secret the target's driver holds; none may show
+	// in an error, a log line or a span.
+	Secrets []string
+	// IdempotentWrite says the vendor deduplicates the write (PagerDuty's
+	// incident_key), so a write is retried after a 5xx or a lost answer.
+	IdempotentWrite bool
+	// RateLimitWithoutRetryAfter says the vendor may announce a rate
+	// limit's wait only in its own headers (PagerDuty's ratelimit-reset).
+	RateLimitWithoutRetryAfter bool
+}
+
+// Run runs the suite, one subtest per failure.
+func Run(t *testing.T, h Harness) {
+	t.Helper()
+	if h.Open == nil || h.Provider == "" {
+		t.Fatal("faultsuite: Harness.Open and Harness.Provider are required")
+	}
+	s := &suite{h: h}
+	t.Run("RateLimitRetried", s.rateLimitRetried)
+	t.Run("LongRetryAfter", s.longRetryAfter)
+	t.Run("VendorRateLimitHeaders", s.vendorRateLimitHeaders)
+	t.Run("ServerErrorsRetriedOnRead", s.serverErrorsRetried)
+	t.Run("ServerErrorsExhausted", s.serverErrorsExhausted)
+	t.Run("ServerErrorOnWrite", s.serverErrorOnWrite)
+	t.Run("AnswerLostAfterWrite", s.answerLost)
+	t.Run("DroppedConnectionOnRead", s.droppedConnection)
+	t.Run("Timeouts", s.timeouts)
+	t.Run("BadBodies", s.badBodies)
+	t.Run("OversizedBody", s.oversized)
+	t.Run("Unauthorized", s.unauthorized)
+	t.Run("VendorError", s.vendorError)
+	t.Run("SecretsNeverShown", s.secretsNeverShown)
+}
+
+type suite struct{ h Harness }
+
+// fast is the plumbing of most subtests: quick retries, the default count.
+var fast = providers.HTTPOptions{RetryWaitMin: time.Millisecond, RetryWaitMax: 20 * time.Millisecond}
+
+// fixture is an opened target with the vendor requests its operations
+// make.
+type fixture struct {
+	kit *fakekit.Kit
+	tg  Target
+	// read and write are the first vendor request of Read and of Write
+	// (the write's first that is not a GET): what faults aim at.
+	read, write endpoint
+	// readCalls is how many requests one Read makes.
+	readCalls int
+}
+
+type endpoint struct{ method, path string }
+
+func (e endpoint) String() string { return e.method + " " + e.path }
+
+func (s *suite) open(t *testing.T, opts providers.HTTPOptions) *fixture {
+	t.Helper()
+	env := Env{HTTP: opts, Logger: slog.New(slog.DiscardHandler)}
+	env.Telemetry.Logger = env.Logger
+	kit, tg := s.h.Open(t, env)
+	t.Cleanup(func() { _ = tg.Close() })
+	return s.probe(t, kit, tg)
+}
+
+// probe learns which vendor requests the target's operations make, after
+// a warm-up (drivers may load and cache catalogs on their first call).
+func (s *suite) probe(t *testing.T, kit *fakekit.Kit, tg Target) *fixture {
+	t.Helper()
+	ctx := t.Context()
+	f := &fixture{kit: kit, tg: tg}
+	if err := tg.Read(ctx); err != nil {
+		t.Fatalf("%s: the read fails without any fault: %v", tg.ReadOp, err)
+	}
+	kit.ResetRequests()
+	if err := tg.Read(ctx); err != nil {
+		t.Fatalf("%s: %v", tg.ReadOp, err)
+	}
+	reqs := kit.Requests()
+	if len(reqs) == 0 {
+		t.Fatalf("%s sent no request to the fake", tg.ReadOp)
+	}
+	f.read, f.readCalls = endpoint{reqs[0].Method, reqs[0].Path}, len(reqs)
+	kit.ResetRequests()
+	if err := tg.Write(ctx); err != nil {
+		t.Fatalf("%s: the write fails without any fault: %v", tg.WriteOp, err)
+	}
+	reqs = kit.Requests()
+	if len(reqs) == 0 {
+		t.Fatalf("%s sent no request to the fake", tg.WriteOp)
+	}
+	f.write = endpoint{reqs[0].Method, reqs[0].Path}
+	for _, r := range reqs {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			f.write = endpoint{r.Method, r.Path}
+			break
+		}
+	}
+	kit.ResetRequests()
+	return f
+}
+
+// at returns f aimed at e.
+func at(e endpoint, f fakekit.Fault) fakekit.Fault {
+	f.Method, f.Path = e.method, e.path
+	return f
+}
+
+func (f *fixture) count(e endpoint) int { return f.kit.Count(e.method, e.path) }
+
+// last returns the last logged request to e.
+func (f *fixture) last(e endpoint) (fakekit.Request, bool) {
+	reqs := f.kit.Requests()
+	for i := len(reqs) - 1; i >= 0; i-- {
+		if reqs[i].Method == e.method && reqs[i].Path == e.path {
+			return reqs[i], true
+		}
+	}
+	return fakekit.Request{}, false
+}
+
+// wantCode checks err's code and returns it as an *errs.Error naming the
+// provider and the operation.
+func (s *suite) wantCode(t *testing.T, err error, code errs.Code, op string) *errs.Error {
+	t.Helper()
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		t.Errorf("want an %s error, got %v (%T)", code, err, err)
+		return nil
+	}
+	if e.Code != code {
+		t.Errorf("want code %s, got %s: %v", code, e.Code, err)
+	}
+	if e.Provider != s.h.Provider || e.Operation != op {
+		t.Errorf("the error names provider %q and operation %q, want %q and %q: %v", e.Provider, e.Operation, s.h.Provider, op, err)
+	}
+	return e
+}
+
+func (s *suite) rateLimitRetried(t *testing.T) {
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.read, fakekit.Fault{Times: 2, Status: http.StatusTooManyRequests}))
+	if err := f.tg.Read(t.Context()); err != nil {
+		t.Fatalf("%s after two 429s: %v", f.tg.ReadOp, err)
+	}
+	if n, want := len(f.kit.Requests()), f.readCalls+2; n != want {
+		t.Errorf("%d requests, want %d (two 429s, then the read)", n, want)
+	}
+	// A rate-limited write was not run by the vendor: it is retried.
+	f.kit.ResetRequests()
+	f.kit.Inject(at(f.write, fakekit.Fault{Status: http.StatusTooManyRequests}))
+	if err := f.tg.Write(t.Context()); err != nil {
+		t.Fatalf("%s after a 429: %v", f.tg.WriteOp, err)
+	}
+	if n := f.count(f.write); n != 2 {
+		t.Errorf("%s sent %d times, want 2", f.write, n)
+	}
+}
+
+func (s *suite) longRetryAfter(t *testing.T) {
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second}))
+	start := time.Now()
+	err := f.tg.Read(t.Context())
+	e := s.wantCode(t, err, errs.RateLimited, f.tg.ReadOp)
+	if e != nil && e.RetryAfter != 30*time.Second {
+		t.Errorf("RetryAfter %v, want 30s: %v", e.RetryAfter, err)
+	}
+	if n := f.count(f.read); n != 1 {
+		t.Errorf("a wait beyond RetryWaitMax is not waited for: %d attempts", n)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("the call took %v", el)
+	}
+}
+
+func (s *suite) vendorRateLimitHeaders(t *testing.T) {
+	if !s.h.RateLimitWithoutRetryAfter {
+		t.Skip("the vendor always sends Retry-After with a 429")
+	}
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusTooManyRequests, RetryAfter: 20 * time.Second, OmitRetryAfter: true}))
+	e := s.wantCode(t, f.tg.Read(t.Context()), errs.RateLimited, f.tg.ReadOp)
+	if e != nil && e.RetryAfter != 20*time.Second {
+		t.Errorf("RetryAfter %v, want the 20s of the vendor's own header", e.RetryAfter)
+	}
+	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusTooManyRequests, OmitRetryAfter: true}))
+	if err := f.tg.Read(t.Context()); err != nil {
+		t.Errorf("a 429 whose vendor header says 0s: want a retry and success, got %v", err)
+	}
+}
+
+func (s *suite) serverErrorsRetried(t *testing.T) {
+	f := s.open(t, fast)
+	for _, st := range []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable} {
+		f.kit.Inject(at(f.read, fakekit.Fault{Status: st}))
+	}
+	if err := f.tg.Read(t.Context()); err != nil {
+		t.Fatalf("%s after a 500, a 502 and a 503: %v", f.tg.ReadOp, err)
+	}
+	if n, want := len(f.kit.Requests()), f.readCalls+3; n != want {
+		t.Errorf("%d requests, want %d", n, want)
+	}
+}
+
+func (s *suite) serverErrorsExhausted(t *testing.T) {
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.read, fakekit.Fault{Times: 10, Status: http.StatusInternalServerError}))
+	err := f.tg.Read(t.Context())
+	e := s.wantCode(t, err, errs.Provider, f.tg.ReadOp)
+	if r, ok := f.last(f.read); e != nil && ok && e.Status != r.Status {
+		t.Errorf("status %d, want the vendor's %d", e.Status, r.Status)
+	}
+	if n := f.count(f.read); n != 4 {
+		t.Errorf("%s sent %d times, want 1 + 3 retries", f.read, n)
+	}
+}
+
+func (s *suite) serverErrorOnWrite(t *testing.T) {
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.write, fakekit.Fault{Status: http.StatusInternalServerError}))
+	err := f.tg.Write(t.Context())
+	if s.h.IdempotentWrite {
+		if err != nil {
+			t.Errorf("the vendor deduplicates %s: want a retry and success, got %v", f.tg.WriteOp, err)
+		}
+		if n := f.count(f.write); n != 2 {
+			t.Errorf("%s sent %d times, want 2", f.write, n)
+		}
+		return
+	}
+	s.wantCode(t, err, errs.Provider, f.tg.WriteOp)
+	if n := f.count(f.write); n != 1 {
+		t.Errorf("a write the vendor may have run was retried: %s sent %d times", f.write, n)
+	}
+}
+
+func (s *suite) answerLost(t *testing.T) {
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.write, fakekit.Fault{Body: fakekit.BodyLost}))
+	err := f.tg.Write(t.Context())
+	if s.h.IdempotentWrite {
+		if err != nil {
+			t.Errorf("the vendor deduplicates %s: want a retry and success, got %v", f.tg.WriteOp, err)
+		}
+		if n := f.count(f.write); n != 2 {
+			t.Errorf("%s sent %d times, want 2", f.write, n)
+		}
+		return
+	}
+	s.wantCode(t, err, errs.Provider, f.tg.WriteOp)
+	if n := f.count(f.write); n != 1 {
+		t.Errorf("a write whose answer was lost was sent again (%d times): it may now exist twice", n)
+	}
+}
+
+func (s *suite) droppedConnection(t *testing.T) {
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.read, fakekit.Fault{Body: fakekit.BodyDropped}))
+	if err := f.tg.Read(t.Context()); err != nil {
+		t.Fatalf("%s after a dropped connection: %v", f.tg.ReadOp, err)
+	}
+	if n, want := len(f.kit.Requests()), f.readCalls+1; n != want {
+		t.Errorf("%d requests, want %d", n, want)
+	}
+}
+
+func (s *suite) timeouts(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	// Runs after the harness's cleanups (closing the fake and the driver).
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+	f := s.open(t, providers.HTTPOptions{Timeout: 100 * time.Millisecond, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	f.kit.SetDelay(5 * time.Second)
+	defer f.kit.SetDelay(0)
+	start := time.Now()
+	// The driver's own Timeout bounds a call without a deadline: the
+	// vendor was slow, a provider error.
+	s.wantCode(t, f.tg.Read(t.Context()), errs.Provider, f.tg.ReadOp)
+	// The caller's deadline and cancellation keep their own codes.
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	err := f.tg.Read(ctx)
+	cancel()
+	s.wantCode(t, err, errs.DeadlineExceeded, f.tg.ReadOp)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("errors.Is(err, context.DeadlineExceeded) is false: %v", err)
+	}
+	ctx, cancel = context.WithCancel(t.Context())
+	time.AfterFunc(30*time.Millisecond, cancel)
+	err = f.tg.Write(ctx)
+	s.wantCode(t, err, errs.Canceled, f.tg.WriteOp)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("errors.Is(err, context.Canceled) is false: %v", err)
+	}
+	if el := time.Since(start); el > 4*time.Second {
+		t.Errorf("the three timed-out calls took %v", el)
+	}
+}
+
+func (s *suite) badBodies(t *testing.T) {
+	f := s.open(t, fast)
+	for _, b := range []fakekit.BodyFault{fakekit.BodyMalformed, fakekit.BodyTruncated} {
+		f.kit.Inject(at(f.read, fakekit.Fault{Body: b}))
+		err := f.tg.Read(t.Context())
+		if e := s.wantCode(t, err, errs.Provider, f.tg.ReadOp); e != nil && !strings.Contains(e.Error(), "response") {
+			t.Errorf("%s body: the error does not say the response was bad: %v", b, err)
+		}
+	}
+	if err := f.tg.Read(t.Context()); err != nil {
+		t.Errorf("the read after the bad bodies: %v", err)
+	}
+	f.kit.ResetRequests()
+	f.kit.Inject(at(f.write, fakekit.Fault{Body: fakekit.BodyMalformed}))
+	s.wantCode(t, f.tg.Write(t.Context()), errs.Provider, f.tg.WriteOp)
+	if n := f.count(f.write); n != 1 {
+		t.Errorf("a write answered with a malformed body was sent %d times, want 1", n)
+	}
+}
+
+func (s *suite) oversized(t *testing.T) {
+	opts := fast
+	opts.MaxResponseBytes = 1 << 20
+	f := s.open(t, opts)
+	f.kit.Inject(at(f.read, fakekit.Fault{Body: fakekit.BodyOversized, Size: 3 << 20}))
+	err := f.tg.Read(t.Context())
+	if e := s.wantCode(t, err, errs.Provider, f.tg.ReadOp); e != nil && !strings.Contains(err.Error(), "limit") {
+		t.Errorf("the error does not name the size limit: %v", err)
+	}
+	if err := f.tg.Read(t.Context()); err != nil {
+		t.Errorf("the read after the oversized answer: %v", err)
+	}
+}
+
+func (s *suite) unauthorized(t *testing.T) {
+	f := s.open(t, fast)
+	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusUnauthorized}))
+	s.wantCode(t, f.tg.Read(t.Context()), errs.Unauthorized, f.tg.ReadOp)
+	if n := f.count(f.read); n != 1 {
+		t.Errorf("a 401 was retried: %d attempts", n)
+	}
+	if s.h.OpenUnauthorized == nil {
+		return
+	}
+	env := Env{HTTP: fast, Logger: slog.New(slog.DiscardHandler)}
+	kit, tg := s.h.OpenUnauthorized(t, env)
+	defer tg.Close()
+	err := tg.Read(t.Context())
+	s.wantCode(t, err, errs.Unauthorized, tg.ReadOp)
+	if n := len(kit.Requests()); n != 1 {
+		t.Errorf("a refused credential was tried %d times, want once", n)
+	}
+	s.noSecrets(t, "error", fmt.Sprintf("%v %+v", err, err), tg.Secrets...)
+}
+
+func (s *suite) vendorError(t *testing.T) {
+	f := s.open(t, fast)
+	const says = "the vendor says no to this request"
+	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusNotFound, Message: says}))
+	err := f.tg.Read(t.Context())
+	s.wantCode(t, err, errs.NotFound, f.tg.ReadOp)
+	var pe *errs.ProviderError
+	if !errors.As(err, &pe) {
+		t.Fatalf("the vendor's answer is not reachable with errors.As(*errs.ProviderError): %v", err)
+	}
+	r, _ := f.last(f.read)
+	if pe.Provider != s.h.Provider || pe.Operation != f.tg.ReadOp {
+		t.Errorf("ProviderError names %q/%q, want %q/%q", pe.Provider, pe.Operation, s.h.Provider, f.tg.ReadOp)
+	}
+	if pe.Status != r.Status || pe.Method != r.Method || pe.Path != r.Path {
+		t.Errorf("ProviderError says %s %s HTTP %d, the fake saw %s %s and answered %d", pe.Method, pe.Path, pe.Status, r.Method, r.Path, r.Status)
+	}
+	if !strings.Contains(pe.Message, says) && !strings.Contains(pe.Body, says) {
+		t.Errorf("ProviderError has neither the vendor's message nor a snippet of it: %+v", pe)
+	}
+	if r.RequestID != "" && pe.RequestID != r.RequestID {
+		t.Errorf("ProviderError.RequestID %q, want the vendor's %q", pe.RequestID, r.RequestID)
+	}
+}
+
+// secretsNeverShown makes the vendor echo every secret back, in every
+// encoding, in error answers and a malformed body, and checks the errors,
+// the driver's and the connector's logs and the spans.
+func (s *suite) secretsNeverShown(t *testing.T) {
+	if len(s.h.Secrets) == 0 {
+		t.Fatal("Harness.Secrets is empty: the suite cannot check that they never show")
+	}
+	var logs syncBuffer
+	spans := tracetest.NewInMemoryExporter()
+	tp := trace.NewTracerProvider(trace.WithSyncer(spans))
+	defer tp.Shutdown(context.Background())
+	env := Env{HTTP: fast, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	env.Telemetry = providers.Telemetry{Logger: env.Logger, TracerProvider: tp}
+	kit, tg := s.h.Open(t, env)
+	defer tg.Close()
+	f := s.probe(t, kit, tg)
+
+	var echoes []string
+	for _, sec := range s.h.Secrets {
+		js, _ := json.Marshal(sec)
+		echoes = append(echoes, sec, string(js), url.QueryEscape(sec),
+			base64.StdEncoding.EncodeToString([]byte(sec)), "Bearer "+sec, `{"token":"`+sec+`"}`)
+	}
+	var errsSeen []error
+	for i, echo := range echoes {
+		status := []int{http.StatusBadRequest, http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusInternalServerError}[i%5]
+		times := 1
+		if status >= 500 {
+			times = 4 // past the retries
+		}
+		f.kit.Inject(at(f.read, fakekit.Fault{Status: status, Times: times, Message: "rejected: " + echo}))
+		errsSeen = append(errsSeen, f.tg.Read(t.Context()))
+		f.kit.Inject(at(f.write, fakekit.Fault{Status: http.StatusBadRequest, Message: echo}))
+		errsSeen = append(errsSeen, f.tg.Write(t.Context()))
+	}
+	f.kit.Inject(at(f.read, fakekit.Fault{Body: fakekit.BodyMalformed, Message: `{"echo":"` + s.h.Secrets[0] + `", "x": `}))
+	errsSeen = append(errsSeen, f.tg.Read(t.Context()))
+	if err := f.tg.Read(t.Context()); err != nil {
+		t.Fatalf("the read after the echoes: %v", err)
+	}
+	for i, err := range errsSeen {
+		if err == nil {
+			t.Errorf("call %d succeeded although the vendor refused it", i)
+			continue
+		}
+		s.noSecrets(t, "error", fmt.Sprintf("%v\n%+v\n%#v", err, err, err))
+		var pe *errs.ProviderError
+		if errors.As(err, &pe) {
+			s.noSecrets(t, "ProviderError", fmt.Sprintf("%+v", *pe))
+		}
+	}
+	if logs.Len() == 0 {
+		t.Error("nothing was logged at debug level: the check of the logs saw nothing")
+	}
+	s.noSecrets(t, "logs", logs.String())
+	got := spans.GetSpans()
+	if len(got) == 0 {
+		t.Error("no span was recorded: the check of the spans saw nothing")
+	}
+	for _, sp := range got {
+		text := fmt.Sprintf("%s %v %v %v", sp.Name, sp.Attributes, sp.Status, sp.Events)
+		s.noSecrets(t, "span "+sp.Name, text)
+	}
+}
+
+func (s *suite) noSecrets(t *testing.T, where, text string, more ...string) {
+	t.Helper()
+	for _, sec := range append(slices.Clone(s.h.Secrets), more...) {
+		for _, form := range []string{sec, url.QueryEscape(sec), base64.StdEncoding.EncodeToString([]byte(sec))} {
+			if form != "" && strings.Contains(text, form) {
+				t.Errorf("the %s show a secret (%d bytes):\n%s", where, len(sec), clip(text))
+				return
+			}
+		}
+	}
+}
+
+func clip(s string) string {
+	if len(s) > 2000 {
+		return s[:2000] + "..."
+	}
+	return s
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func (b *syncBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Len()
+}
