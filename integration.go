@@ -351,7 +351,7 @@ func (c *Client) prepareIntegration(ctx context.Context, tx store.Tx, in, cur *I
 				OwnerType: OwnerIntegration, AccountID: in.AccountID, IntegrationID: in.ID, Managed: Managed,
 			}
 			plan.create = append(plan.create, pendingCredential{cred: cred, cfg: ref.Inline, field: path})
-			*ref = *credential.RefTo(cred.ID, t)
+			*ref = credential.Ref{ID: cred.ID, Type: t, Alias: ref.Alias}
 			used[cred.ID] = true
 			continue
 		}

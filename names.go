@@ -1,6 +1,7 @@
 package synqly
 
 import (
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"strings"
 	"unicode/utf8"
 
@@ -93,15 +94,4 @@ func checkText(field, s string, max int) error {
 }
 
 // clip shortens user text quoted in error messages.
-func clip(s string) string {
-	const n = 64
-	if len(s) <= n {
-		return s
-	}
-	for i := n; i > 0; i-- {
-		if utf8.RuneStart(s[i]) {
-			return s[:i] + "…"
-		}
-	}
-	return ""
-}
+func clip(s string) string { return textcheck.Clip(s) }

@@ -2,6 +2,7 @@ package credential
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -40,6 +41,28 @@ type Ref struct {
 	Type Type
 	// Inline is the inline configuration; nil for a reference.
 	Inline Config
+	// Alias is the name the provider's configuration gives this form of
+	// credential when it is not the type's own: Microsoft Teams calls a
+	// secret credential holding a webhook URL "webhook_url"
+	// ({"type":"webhook_url","secret":"https://..."} and
+	// {"type":"webhook_url_id","value":"<id>"}). Type is then the
+	// credential's real type (secret); "" for the usual names.
+	Alias string
+}
+
+// aliases are the provider-specific names of credential types the hosted
+// API's configurations use, and the type each stands for.
+var aliases = map[string]Type{"webhook_url": TypeSecret}
+
+// Aliased returns r carrying the alias name for its form in JSON (see
+// Ref.Alias); r must be of the alias's type.
+func Aliased(r *Ref, alias string) *Ref {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.Alias = alias
+	return &c
 }
 
 // RefTo returns a reference to the stored credential id, of type t, in the
@@ -119,9 +142,19 @@ func (r Ref) MarshalJSON() ([]byte, error) {
 		if t == "" && !isNil(r.Inline) {
 			t = r.Inline.Type()
 		}
-		return json.Marshal(refWire{Type: string(t) + refSuffix, Value: r.ID})
+		return json.Marshal(refWire{Type: cmp.Or(r.Alias, string(t)) + refSuffix, Value: r.ID})
 	case !isNil(r.Inline):
-		return json.Marshal(r.Inline.wire(false))
+		b, err := json.Marshal(r.Inline.wire(false))
+		if err != nil || r.Alias == "" {
+			return b, err
+		}
+		// The wire form starts with its type; put the alias in its place.
+		typ, _ := json.Marshal(string(r.Inline.Type()))
+		alias, _ := json.Marshal(r.Alias)
+		if rest, ok := bytes.CutPrefix(b, append([]byte(`{"type":`), typ...)); ok {
+			return append(append([]byte(`{"type":`), alias...), rest...), nil
+		}
+		return nil, errs.New(errs.Internal, "credential: cannot encode the %s alias", r.Alias)
 	}
 	return []byte("null"), nil
 }
@@ -143,6 +176,24 @@ func (r *Ref) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
+	name, isRef := strings.CutSuffix(string(t), refSuffix)
+	if !isRef {
+		name = string(t)
+	}
+	var alias string
+	if at, ok := aliases[name]; ok {
+		// A provider's own name for a type: decode it as that type.
+		alias = name
+		t = at
+		if isRef {
+			t = at + refSuffix
+		} else {
+			fields["type"], _ = json.Marshal(at)
+			if data, err = json.Marshal(fields); err != nil {
+				return errs.Invalid(refPath, "malformed credential")
+			}
+		}
+	}
 	if base, ok := strings.CutSuffix(string(t), refSuffix); ok && Type(base).Valid() {
 		if err := checkFields(fields, []string{"value"}, refPath, string(t)+" reference"); err != nil {
 			return err
@@ -151,7 +202,7 @@ func (r *Ref) UnmarshalJSON(data []byte) error {
 		if raw, ok := fields["value"]; !ok || json.Unmarshal(raw, &id) != nil || id == nil || strings.TrimSpace(*id) == "" {
 			return errs.Invalid(refPath+".value", "%s reference: value must be the credential id, a non-empty string", t)
 		}
-		*r = Ref{ID: *id, Type: Type(base)}
+		*r = Ref{ID: *id, Type: Type(base), Alias: alias}
 		return nil
 	}
 	if !t.Valid() {
@@ -161,7 +212,7 @@ func (r *Ref) UnmarshalJSON(data []byte) error {
 	if err != nil {
 		return err
 	}
-	*r = Ref{Type: c.Type(), Inline: c}
+	*r = Ref{Type: c.Type(), Inline: c, Alias: alias}
 	return nil
 }
 

@@ -119,7 +119,7 @@ func TestRefUnmarshalErrors(t *testing.T) {
 		{"not json", `{"type":`, "credential", "not valid JSON"},
 		{"not object", `["basic_id"]`, "credential", "JSON object"},
 		{"no type", `{"value":"id"}`, "credential.type", "required"},
-		{"unknown type", `{"type":"webhook_url_id","value":"id"}`, "credential.type", "basic, basic_id"},
+		{"unknown type", `{"type":"webhook_id","value":"id"}`, "credential.type", "basic, basic_id"},
 		{"unknown inline", `{"type":"password"}`, "credential.type", "unknown"},
 		{"no value", `{"type":"basic_id"}`, "credential.value", "non-empty string"},
 		{"empty value", `{"type":"basic_id","value":""}`, "credential.value", "non-empty string"},
@@ -227,4 +227,37 @@ func TestExpired(t *testing.T) {
 			t.Errorf("Expired(%v) = %v, want %v", tt.expires, got, tt.want)
 		}
 	}
+}
+
+// TestRefAlias: Teams names a secret credential "webhook_url"; both forms
+// decode to a secret and encode back under the alias.
+func TestRefAlias(t *testing.T) {
+	var r Ref
+	if err := json.Unmarshal([]byte(`{"type":"webhook_url","secret":"`+secretSecret+`"}`), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Type != TypeSecret || r.Alias != "webhook_url" || !r.IsInline() || r.Inline.(*SecretCredential).Secret.Reveal() != secretSecret {
+		t.Fatalf("inline alias decoded as %+v", r)
+	}
+	if err := r.Validate(TypeSecret, TypeOAuthClient); err != nil {
+		t.Error(err)
+	}
+	js, _ := json.Marshal(r)
+	if string(js) != `{"type":"webhook_url","secret":"[REDACTED]"}` {
+		t.Errorf("inline alias encodes as %s", js)
+	}
+	if err := json.Unmarshal([]byte(`{"type":"webhook_url_id","value":"cred-9"}`), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r != (Ref{ID: "cred-9", Type: TypeSecret, Alias: "webhook_url"}) {
+		t.Fatalf("reference alias decoded as %+v", r)
+	}
+	js, _ = json.Marshal(r)
+	if string(js) != `{"type":"webhook_url_id","value":"cred-9"}` {
+		t.Errorf("reference alias encodes as %s", js)
+	}
+	if a := Aliased(RefTo("c", TypeSecret), "webhook_url"); a.Alias != "webhook_url" || Aliased(nil, "x") != nil {
+		t.Error("Aliased")
+	}
+	wantInvalid(t, json.Unmarshal([]byte(`{"type":"webhook_url","token":"x"}`), &r), "credential.token")
 }

@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Code classifies an error. Codes are stable strings suitable for logs and for
@@ -250,4 +251,17 @@ func (e *ProviderError) Error() string {
 		s += " (request " + e.RequestID + ")"
 	}
 	return s
+}
+
+// Clip shortens user text quoted in an error message to at most n bytes,
+// on a character boundary, marking the cut with "…": a hostile input can
+// neither make a message large nor leave half a character in it.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

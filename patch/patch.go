@@ -17,7 +17,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
@@ -315,12 +314,4 @@ func clip(s string) string { return clipN(s, 32) }
 
 // clipN shortens s to at most n bytes, at a rune boundary, marking the cut,
 // so that a hostile input cannot make a message large.
-func clipN(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+func clipN(s string, n int) string { return textcheck.ClipN(s, n) }

@@ -87,8 +87,8 @@ func (c *Connector) Capabilities(ctx context.Context) (Capabilities, error) {
 
 // Limits on user text sent to providers.
 const (
-	MaxSummaryLen     = 1024
-	MaxTextLen        = 256 << 10 // descriptions, comments, notes
+	MaxSummaryLen     = kit.MaxSummaryLen
+	MaxTextLen        = kit.MaxTextLen // descriptions, comments, notes
 	MaxAttachmentSize = 32 << 20
 	MaxIDLen          = kit.MaxIDLen
 )
@@ -203,25 +203,13 @@ func (c *Connector) CreateTicket(ctx context.Context, req CreateTicketRequest) (
 }
 
 func validateCreate(req *CreateTicketRequest) error {
-	if err := kit.CheckText("summary", req.Summary, MaxSummaryLen, true); err != nil {
+	if err := kit.CheckFields(kit.Fields{Summary: req.Summary, Name: req.Name, Creator: req.Creator, Assignee: req.Assignee,
+		Contact: req.Contact, Status: req.Status, Project: req.Project, IssueType: req.IssueType,
+		Description: req.Description, Tags: req.Tags}); err != nil {
 		return err
 	}
-	for _, f := range []struct{ field, s string }{{"name", req.Name}, {"creator", req.Creator}, {"assignee", req.Assignee},
-		{"contact", req.Contact}, {"status", req.Status}, {"project", req.Project}, {"issue_type", req.IssueType}} {
-		if err := kit.CheckText(f.field, f.s, MaxSummaryLen, false); err != nil {
-			return err
-		}
-	}
-	if err := kit.CheckText("description", req.Description, MaxTextLen, false); err != nil {
+	if err := req.Priority.Validate(); err != nil {
 		return err
-	}
-	if req.Priority != "" && !req.Priority.Valid() {
-		return errs.Invalid("priority", "priority %q is not valid; use one of URGENT, CRITICAL, HIGH, MEDIUM, MODERATE, LOW, PLANNING", kit.Clip(string(req.Priority)))
-	}
-	for i, t := range req.Tags {
-		if err := kit.CheckText("tags", t, 255, true); err != nil || strings.ContainsAny(t, " \t\n") {
-			return errs.Invalid("tags", "tag %d must be 1 to 255 characters without spaces", i)
-		}
 	}
 	// Everything else, custom_fields above all: text json.Marshal would
 	// alter on its way to the provider, and nesting no provider takes.

@@ -1,8 +1,11 @@
 package ticketing
 
 import (
+	"slices"
 	"time"
 
+	"github.com/seed-e6251c81/synqly/connectors/internal/kit"
+	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/internal/strictjson"
 	"github.com/seed-e6251c81/synqly/page"
 )
@@ -26,13 +29,16 @@ var Priorities = []Priority{PriorityUrgent, PriorityCritical, PriorityHigh, Prio
 	PriorityLow, PriorityPlanning}
 
 // Valid reports whether p is one of Priorities.
-func (p Priority) Valid() bool {
-	for _, q := range Priorities {
-		if p == q {
-			return true
-		}
+func (p Priority) Valid() bool { return slices.Contains(Priorities, p) }
+
+// Validate returns nil for a valid or empty (unset) priority, and an
+// errs.InvalidInput error naming "priority" otherwise.
+func (p Priority) Validate() error {
+	if p == "" || p.Valid() {
+		return nil
 	}
-	return false
+	return errs.Invalid("priority", "priority %q is not valid; use one of URGENT, CRITICAL, HIGH, MEDIUM, MODERATE, LOW, PLANNING",
+		kit.Clip(string(p)))
 }
 
 // Ticket is a ticket, issue or incident in the provider.

@@ -3,8 +3,8 @@ package ticketing
 import (
 	"context"
 
+	"github.com/seed-e6251c81/synqly/connectors/internal/kit"
 	"github.com/seed-e6251c81/synqly/credential"
-	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
@@ -48,34 +48,12 @@ func RegisterIn(reg *providers.Registry, r Registration) {
 // its operations' names and an opener of the untyped kind the registry
 // keeps (the driver it returns is always a Driver).
 func (r Registration) Provider() providers.Provider {
-	p := providers.Provider{ID: r.ID, Fullname: r.Fullname, Category: providers.Ticketing, NewConfig: r.NewConfig,
-		CredentialTypes: r.CredentialTypes, Operations: names(r.Capabilities.Operations), Capabilities: r.Capabilities.clone()}
-	if open := r.Open; open != nil {
-		p.Open = func(ctx context.Context, req providers.OpenRequest) (any, error) {
-			d, err := open(ctx, req)
-			if err != nil {
-				return nil, err
-			}
-			if d == nil {
-				return nil, errs.New(errs.Internal, "provider %s opened no driver", r.ID)
-			}
-			return d, nil
-		}
-	}
-	return p
+	return kit.Registration[Driver]{Category: providers.Ticketing, ID: r.ID, Fullname: r.Fullname, NewConfig: r.NewConfig,
+		CredentialTypes: r.CredentialTypes, Operations: kit.Names(r.Capabilities.Operations),
+		Capabilities: r.Capabilities.clone(), Open: r.Open}.Provider()
 }
 
-func connector() providers.Connector {
-	return providers.Connector{Category: providers.Ticketing, Operations: names(Operations)}
-}
-
-func names(ops []Operation) []string {
-	out := make([]string, len(ops))
-	for i, o := range ops {
-		out[i] = string(o)
-	}
-	return out
-}
+func connector() providers.Connector { return kit.Connector(providers.Ticketing, Operations) }
 
 func init() { providers.RegisterConnector(connector()) }
 

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/seed-e6251c81/synqly/errs"
 )
 
 // Shape is how a Go type takes JSON when encoding/json decodes into it.
@@ -167,12 +168,4 @@ func CaseHint(t reflect.Type, key string) string {
 }
 
 // clip shortens s to at most n bytes, on a character boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+func clip(s string, n int) string { return errs.Clip(s, n) }

@@ -194,16 +194,11 @@ func sortedKeys(v reflect.Value) []reflect.Value {
 	return keys
 }
 
-// clip shortens a map key used in a field path.
-func clip(s string) string {
-	const n = 64
-	if len(s) <= n {
-		return s
-	}
-	for i := n; i > 0; i-- {
-		if utf8.RuneStart(s[i]) {
-			return s[:i] + "…"
-		}
-	}
-	return ""
-}
+// Clip shortens user text quoted in an error message to 64 bytes, on a
+// character boundary (errs.Clip).
+func Clip(s string) string { return errs.Clip(s, 64) }
+
+// ClipN is Clip to at most n bytes.
+func ClipN(s string, n int) string { return errs.Clip(s, n) }
+
+func clip(s string) string { return Clip(s) }

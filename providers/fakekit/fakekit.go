@@ -51,7 +51,7 @@ type Vendor struct {
 	// answer errors with HTTP 200 write what they write. Required.
 	WriteError func(w http.ResponseWriter, r *http.Request, status int, message string)
 	// RateLimitHeaders, if set, adds the vendor's own rate-limit headers
-	// to a 429 or 503 fault that announces a wait (e.g. PagerDuty's
+	// to a 429 fault (e.g. PagerDuty's
 	// ratelimit-reset, Jira's X-RateLimit-Reset). Retry-After is the
 	// kit's.
 	RateLimitHeaders func(h http.Header, wait time.Duration)
@@ -159,7 +159,7 @@ type Request struct {
 	// Header holds the request's headers, Authorization included: tests
 	// check what the driver sends.
 	Header http.Header
-	// Body is the request body as sent.
+	// Body is the request body as sent (its first MiB).
 	Body []byte
 	// Status is the status the fake answered with; 0 if no answer was sent
 	// (dropped, lost, the client gave up).
@@ -169,6 +169,13 @@ type Request struct {
 	// Fault names the fault the request hit, "" for none.
 	Fault string
 }
+
+// The request log keeps at most maxLog requests (the newest) and the first
+// maxLoggedBody bytes of each body.
+const (
+	maxLog        = 10_000
+	maxLoggedBody = 1 << 20
+)
 
 // Kit is the pipeline of one fake: its faults, its log, its request ids.
 // It is safe for concurrent use.
@@ -247,6 +254,13 @@ func (k *Kit) arrive(r *http.Request, body []byte) (*Request, *Fault, time.Durat
 	if k.vendor.RequestIDHeader != "" {
 		rec.RequestID = fmt.Sprintf("%s-req-%06d", cmp.Or(k.vendor.Name, "fake"), k.seq)
 	}
+	if len(k.log) >= maxLog {
+		// Long benchmarks: keep the newest half.
+		k.log = append(k.log[:0], k.log[len(k.log)-maxLog/2:]...)
+	}
+	if len(rec.Body) > maxLoggedBody {
+		rec.Body = rec.Body[:maxLoggedBody]
+	}
 	k.log = append(k.log, rec)
 	delay := k.delay
 	for i, f := range k.faults {
@@ -289,7 +303,7 @@ func (k *Kit) apply(w *statusWriter, r *http.Request, f *Fault, api http.Handler
 			if !f.OmitRetryAfter {
 				w.Header().Set("Retry-After", secs)
 			}
-			if k.vendor.RateLimitHeaders != nil {
+			if k.vendor.RateLimitHeaders != nil && f.Status == http.StatusTooManyRequests {
 				k.vendor.RateLimitHeaders(w.Header(), f.RetryAfter)
 			}
 		}
@@ -390,7 +404,8 @@ func (k *Kit) Pending() int {
 	return len(k.faults)
 }
 
-// Requests returns the requests received so far, oldest first (copies).
+// Requests returns the requests received so far, oldest first (copies; the
+// newest 10,000 at most).
 func (k *Kit) Requests() []Request {
 	k.mu.Lock()
 	defer k.mu.Unlock()

@@ -108,7 +108,7 @@ func TestStatusFaults(t *testing.T) {
 	}
 	f.Inject(fakekit.Fault{Status: http.StatusServiceUnavailable, OmitRetryAfter: true, RetryAfter: time.Second, Message: "later"})
 	resp, body, _ := f.call(t, http.MethodPost, "good")
-	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "" || resp.Header.Get("X-RateLimit-Reset") != "1s" ||
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "" || resp.Header.Get("X-RateLimit-Reset") != "" ||
 		!strings.Contains(string(body), "later") || f.writes.Load() != 0 {
 		t.Errorf("503: %d %v %s", resp.StatusCode, resp.Header, body)
 	}

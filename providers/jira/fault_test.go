@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"runtime"
 	"testing"
 	"time"
 
@@ -15,8 +14,16 @@ import (
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 	"github.com/seed-e6251c81/synqly/providers/jira/jirafake"
 )
+
+// The shared fault suite (TestFaults) covers rate limits, 5xx bursts on
+// reads and creates, dropped connections and lost answers, timeouts,
+// malformed, truncated and oversized bodies and refused credentials. The
+// tests here cover what is Jira's own: searches (POSTs) retried as reads,
+// attachment uploads not retried, answers of the wrong shape, and Jira's
+// credentials.
 
 // seeded returns a fake holding SEC-1 and a Connector over a driver with
 // fast retries.
@@ -30,164 +37,65 @@ func seeded(t *testing.T, opts providers.HTTPOptions) (*jirafake.Server, *ticket
 	return f, connect(open(t, req))
 }
 
-func TestRateLimitRetried(t *testing.T) {
+// A Retry-After within RetryWaitMax is waited for (the suite's 429s
+// announce no wait).
+func TestRateLimitWaitsRetryAfter(t *testing.T) {
 	f, c := seeded(t, fastHTTP())
-	f.RateLimit(1, 1)
+	f.RateLimit(1, time.Second)
 	start := time.Now()
 	got, err := c.GetTicket(context.Background(), "SEC-1")
 	require.NoError(t, err)
 	assert.Equal(t, "seeded", got.Summary)
 	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "Retry-After: 1 was not waited for")
-	assert.Equal(t, 2, f.CountRequests(http.MethodGet, "/rest/api/3/issue/SEC-1"))
+	assert.Equal(t, 2, f.Count(http.MethodGet, "/rest/api/3/issue/SEC-1"))
 }
 
-func TestRateLimitLongRetryAfter(t *testing.T) {
+// Searches are POSTs, but read-only: retried after a 5xx like reads.
+func TestSearchRetriedAfterServerError(t *testing.T) {
 	f, c := seeded(t, fastHTTP())
-	f.RateLimit(5, 120)
-	_, err := c.GetTicket(context.Background(), "SEC-1")
-	require.ErrorIs(t, err, errs.ErrRateLimited)
-	var e *errs.Error
-	require.ErrorAs(t, err, &e)
-	assert.Equal(t, 120*time.Second, e.RetryAfter)
-	assert.Equal(t, http.StatusTooManyRequests, e.Status)
-	assert.Equal(t, 1, f.CountRequests(http.MethodGet, "/rest/api/3/issue/SEC-1"), "a Retry-After beyond RetryWaitMax must not be waited for")
-}
-
-func TestServerErrorsRetriedOnGet(t *testing.T) {
-	f, c := seeded(t, fastHTTP())
-	f.Inject(jirafake.Fault{Method: http.MethodGet, Status: http.StatusInternalServerError})
-	f.Inject(jirafake.Fault{Method: http.MethodGet, Status: http.StatusBadGateway})
-	f.Inject(jirafake.Fault{Method: http.MethodGet, Status: http.StatusServiceUnavailable})
-	_, err := c.GetTicket(context.Background(), "SEC-1")
-	require.NoError(t, err)
-	assert.Equal(t, 4, f.CountRequests(http.MethodGet, "/rest/api/3/issue/SEC-1"))
-
-	// Searches are POSTs, but read-only: retried too.
-	f.ResetRequests()
-	f.Inject(jirafake.Fault{PathPrefix: "/rest/api/3/search", Status: http.StatusServiceUnavailable})
+	f.Inject(fakekit.Fault{Path: "/rest/api/3/search", Status: http.StatusServiceUnavailable})
 	p, err := c.QueryTickets(context.Background(), ticketing.QueryTicketsRequest{})
 	require.NoError(t, err)
 	assert.Len(t, p.Result, 1)
-	assert.Equal(t, 2, f.CountRequests(http.MethodPost, "/rest/api/3/search/jql"))
+	assert.Equal(t, 2, f.Count(http.MethodPost, "/rest/api/3/search/jql"))
 }
 
-func TestServerErrorsExhausted(t *testing.T) {
+// An attachment upload Jira may have stored is not sent again after a 5xx.
+func TestAttachmentUploadNotRetried(t *testing.T) {
 	f, c := seeded(t, fastHTTP())
-	f.FailNext(10, http.StatusServiceUnavailable)
-	_, err := c.GetTicket(context.Background(), "SEC-1")
+	f.Inject(fakekit.Fault{Method: http.MethodPost, Path: "/rest/api/3/issue/SEC-1/attachments", Status: http.StatusBadGateway})
+	_, err := c.CreateAttachment(context.Background(), "SEC-1", ticketing.CreateAttachmentRequest{FileName: "a.txt", Content: []byte("a")})
 	require.ErrorIs(t, err, errs.ErrProvider)
-	assert.Equal(t, 4, f.CountRequests(http.MethodGet, "/rest/api/3/issue/SEC-1"), "3 retries")
+	assert.Equal(t, 1, f.Count(http.MethodPost, "/rest/api/3/issue/SEC-1/attachments"))
 }
 
-func TestServerErrorOnCreateNotRetried(t *testing.T) {
-	f, c := seeded(t, fastHTTP())
-	f.Inject(jirafake.Fault{Method: http.MethodPost, PathPrefix: "/rest/api/3/issue", Status: http.StatusInternalServerError})
-	_, err := c.CreateTicket(context.Background(), ticketing.CreateTicketRequest{Summary: "maybe created"})
-	require.ErrorIs(t, err, errs.ErrProvider)
-	assert.Equal(t, 1, f.CountRequests(http.MethodPost, "/rest/api/3/issue"), "a create must not be retried after a 5xx")
-	assert.Equal(t, 1, f.IssueCount())
-
-	// Nor is an attachment upload.
-	f.ResetRequests()
-	f.Inject(jirafake.Fault{Method: http.MethodPost, PathPrefix: "/rest/api/3/issue/SEC-1/attachments", Status: http.StatusBadGateway})
-	_, err = c.CreateAttachment(context.Background(), "SEC-1", ticketing.CreateAttachmentRequest{FileName: "a.txt", Content: []byte("a")})
-	require.ErrorIs(t, err, errs.ErrProvider)
-	assert.Equal(t, 1, f.CountRequests(http.MethodPost, "/rest/api/3/issue/SEC-1/attachments"))
-}
-
-// settled waits for the goroutine count to come back to at most n.
-func settled(n int) (int, bool) {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got := runtime.NumGoroutine()
-		if got <= n || time.Now().After(deadline) {
-			return got, got <= n
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func TestTimeout(t *testing.T) {
-	f := jirafake.New()
-	defer f.Close()
-	_, err := f.AddIssue(jirafake.Issue{Summary: "slow"})
-	require.NoError(t, err)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	base := runtime.NumGoroutine()
-
-	req := request(f, &TicketingConfig{URL: f.URL, DefaultProject: "SEC"}, basicCred(f))
-	req.HTTPClient = &http.Client{Transport: tr}
-	c := connect(open(t, req))
-	_, err = c.GetTicket(context.Background(), "SEC-1")
-	require.NoError(t, err)
-
-	f.Inject(jirafake.Fault{Method: http.MethodGet, Delay: 10 * time.Second, Times: 5})
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err = c.GetTicket(ctx, "SEC-1")
-	require.Error(t, err)
-	assert.Less(t, time.Since(start), 5*time.Second)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.ErrorIs(t, err, errs.ErrDeadlineExceeded, "the caller's deadline is not the vendor's failure")
-	assert.Contains(t, err.Error(), "deadline exceeded")
-
-	// The driver's own deadline (OpenRequest.Timeout) applies to calls
-	// without one.
-	req.Timeout = 150 * time.Millisecond
-	req.MaxRetries = -1
-	_, err = connect(open(t, req)).GetTicket(context.Background(), "SEC-1")
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-
-	// Once the idle connections are closed, every goroutine the calls
-	// started (the driver's and the fake's) is gone.
-	f.ClearFaults()
-	tr.CloseIdleConnections()
-	if n, ok := settled(base); !ok {
-		buf := make([]byte, 1<<16)
-		t.Errorf("goroutines leaked: %d now, %d before the calls\n%s", n, base, buf[:runtime.Stack(buf, true)])
-	}
-}
-
-func TestMalformedAndTruncatedResponses(t *testing.T) {
+// Answers that are JSON, but not what Jira answers, are provider errors.
+func TestWrongShapedResponses(t *testing.T) {
 	f, c := seeded(t, fastHTTP())
 	ctx := context.Background()
 
-	f.Inject(jirafake.Fault{Method: http.MethodGet, Body: `{"id":"10001","key":"SEC-1","fields":{"summary":`})
+	f.Inject(fakekit.Fault{Method: http.MethodGet, Body: fakekit.BodyMalformed, Message: `{"id":"10001","key":"SEC-1","fields":{"summary":`})
 	_, err := c.GetTicket(ctx, "SEC-1")
 	require.ErrorIs(t, err, errs.ErrProvider)
 	assert.Contains(t, err.Error(), "GET /rest/api/3/issue/SEC-1: HTTP 200: the response is truncated")
 
-	f.Inject(jirafake.Fault{PathPrefix: "/rest/api/3/search", Body: `[1,2,3]`})
+	f.Inject(fakekit.Fault{Path: "/rest/api/3/search", Body: fakekit.BodyMalformed, Message: `[1,2,3]`})
 	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{})
 	require.ErrorIs(t, err, errs.ErrProvider)
 
-	f.Inject(jirafake.Fault{Method: http.MethodGet, PathPrefix: "/rest/api/3/project", Body: `{"values": "nope"}`})
+	f.Inject(fakekit.Fault{Method: http.MethodGet, Path: "/rest/api/3/project", Body: fakekit.BodyMalformed, Message: `{"values": "nope"}`})
 	_, err = c.ListProjects(ctx, ticketing.ListRequest{})
 	require.ErrorIs(t, err, errs.ErrProvider)
-
-	// A body cut short is a provider error (httpx reads bodies after its
-	// retry loop, so a truncated body is not retried).
-	f.Inject(jirafake.Fault{Method: http.MethodGet, Truncate: true})
-	_, err = c.GetTicket(ctx, "SEC-1")
-	require.ErrorIs(t, err, errs.ErrProvider)
-	assert.Contains(t, err.Error(), "EOF")
-	_, err = c.GetTicket(ctx, "SEC-1")
-	require.NoError(t, err, "the next call works")
-	f.ClearFaults()
 }
 
-func TestOversizedResponse(t *testing.T) {
+// A response under MaxResponseBytes is read whole: a padded object is not
+// a field list, and the error does not blame the size cap.
+func TestResponseUnderTheCap(t *testing.T) {
 	opts := fastHTTP()
 	opts.MaxResponseBytes = 64 << 10
 	f, c := seeded(t, opts)
-	f.Inject(jirafake.Fault{Method: http.MethodGet, Oversize: 1 << 20})
-	_, err := c.GetTicket(context.Background(), "SEC-1")
-	require.ErrorIs(t, err, errs.ErrProvider)
-	assert.Contains(t, err.Error(), "limit")
-	// A response just under the cap is fine.
-	f.Inject(jirafake.Fault{Method: http.MethodGet, PathPrefix: "/rest/api/3/field", Oversize: 32 << 10})
-	_, err = c.ListRemoteFields(context.Background())
+	f.Inject(fakekit.Fault{Method: http.MethodGet, Path: "/rest/api/3/field", Body: fakekit.BodyOversized, Size: 32 << 10})
+	_, err := c.ListRemoteFields(context.Background())
 	require.ErrorIs(t, err, errs.ErrProvider, "a padded object is not a field list")
 	assert.NotContains(t, err.Error(), "limit")
 }
@@ -200,10 +108,23 @@ func TestAuthentication(t *testing.T) {
 	open := func(cred credential.Config) (*ticketing.Ticket, error) {
 		return connect(open(t, request(f, &TicketingConfig{URL: f.URL}, cred))).GetTicket(ctx, "SEC-1")
 	}
+	// Basic authentication with the e-mail and API token, or the bearer
+	// token, on every request.
+	sent := func(want string) {
+		t.Helper()
+		reqs := f.Requests()
+		require.NotEmpty(t, reqs)
+		for _, r := range reqs {
+			assert.Equal(t, want, r.Header.Get("Authorization"), "%s %s", r.Method, r.Path)
+		}
+		f.ResetRequests()
+	}
 	_, err = open(&credential.BasicCredential{Username: f.Email, Secret: credential.Secret(f.Token)})
 	assert.NoError(t, err)
+	sent(f.BasicAuthorization())
 	_, err = open(&credential.TokenCredential{Secret: credential.Secret(f.BearerToken)})
 	assert.NoError(t, err)
+	sent("Bearer " + f.BearerToken)
 
 	_, err = open(&credential.BasicCredential{Username: f.Email, Secret: "wrong-token"})
 	assert.ErrorIs(t, err, errs.ErrUnauthorized)
@@ -214,7 +135,7 @@ func TestAuthentication(t *testing.T) {
 	var e *errs.Error
 	require.True(t, errors.As(err, &e))
 	assert.Equal(t, http.StatusUnauthorized, e.Status)
-	assert.Equal(t, 0, f.CountRequests(http.MethodGet, "/rest/api/3/issue/SEC-2"))
+	assert.Equal(t, 0, f.Count(http.MethodGet, "/rest/api/3/issue/SEC-2"))
 
 	// Credentials of other kinds are refused before any call.
 	f.ResetRequests()

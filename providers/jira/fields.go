@@ -9,6 +9,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 )
 
 // defaultIssueType is the issue type of a new ticket when neither the
@@ -282,12 +283,7 @@ func setPath(fields map[string]any, path string, v any) error {
 }
 
 // clip shortens a user value quoted in an error message.
-func clip(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	return strings.ToValidUTF8(s[:64], "") + "…"
-}
+func clip(s string) string { return textcheck.Clip(s) }
 
 // projectKeyAndID returns the key and the id of a project given by either,
 // looking the other up (once per driver) only when a custom field mapping

@@ -107,7 +107,7 @@ func TestBuildJQLEmpty(t *testing.T) {
 	p, err := c.QueryTickets(context.Background(), ticketing.QueryTicketsRequest{Filter: []string{"id[eq]nope"}})
 	require.NoError(t, err)
 	assert.Empty(t, p.Result)
-	assert.Equal(t, 0, f.CountRequests("", "/rest/api/3/search"))
+	assert.Equal(t, 0, f.Count("", "/rest/api/3/search/jql"))
 }
 
 func TestLikeWords(t *testing.T) {
@@ -246,7 +246,7 @@ func TestQueryCursor(t *testing.T) {
 	forged := cursor{Token: "x", Exclude: []string{"status", "nope"}, Hash: "00"}.encode()
 	_, err = c.QueryTickets(ctx, ticketing.QueryTicketsRequest{Limit: 2, Cursor: forged})
 	assert.ErrorIs(t, err, errs.ErrInvalidQuery)
-	assert.Equal(t, 0, f.CountRequests(http.MethodGet, "/nothing"))
+	assert.Equal(t, 0, f.Count(http.MethodGet, "/nothing"))
 }
 
 func TestQueryPriorityLegacyNames(t *testing.T) {
@@ -270,5 +270,5 @@ func TestQueryPriorityLegacyNames(t *testing.T) {
 	assert.Equal(t, "crit", p.Result[0].Summary)
 	assert.Contains(t, f.JQLs(), `priority in ("High", "Major") ORDER BY created ASC, key ASC`)
 	// The site's priorities are fetched once and cached.
-	assert.Equal(t, 1, f.CountRequests(http.MethodGet, "/rest/api/3/priority"))
+	assert.Equal(t, 1, f.Count(http.MethodGet, "/rest/api/3/priority"))
 }

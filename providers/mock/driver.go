@@ -11,6 +11,7 @@ import (
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
@@ -80,18 +81,40 @@ type meta struct {
 	Comments    int64 `json:"comments"`
 	Notes       int64 `json:"notes"`
 	Attachments int64 `json:"attachments"`
+	// Notifications counts the messages of a notifications integration
+	// (whose State holds nothing else).
+	Notifications int64 `json:"notifications,omitempty"`
 	// LastCreated is the created_at of the newest ticket; created_at never
 	// decreases in creation order, so that key order is (created_at, id)
 	// order whatever the clock does.
 	LastCreated time.Time `json:"last_created"`
 }
 
+// stateStore is what every mock driver keeps its data in: the
+// integration's State, as JSON documents, and the clock.
+type stateStore struct {
+	state providers.State
+	now   func() time.Time
+}
+
+// newStateStore returns the store of a request: its State (a fresh
+// MemoryState without one) and its Clock (time.Now without one).
+func newStateStore(req providers.OpenRequest) stateStore {
+	s := stateStore{state: req.State, now: req.Clock}
+	if s.state == nil {
+		s.state = providers.NewMemoryState()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
 // driver is the mock ticketing driver; see Ticketing.
 type driver struct {
 	ticketing.Unimplemented // never reached: the mock implements every operation
-	state                   providers.State
-	mappings                []providers.CustomFieldMapping
-	now                     func() time.Time
+	stateStore
+	mappings []providers.CustomFieldMapping
 }
 
 var _ ticketing.Driver = (*driver)(nil)
@@ -115,14 +138,7 @@ func openTicketing(_ context.Context, req providers.OpenRequest) (ticketing.Driv
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	d := &driver{state: req.State, now: req.Clock, mappings: slices.Clone(cfg.CustomFieldMappings)}
-	if d.state == nil {
-		d.state = providers.NewMemoryState()
-	}
-	if d.now == nil {
-		d.now = time.Now
-	}
-	return d, nil
+	return &driver{stateStore: newStateStore(req), mappings: slices.Clone(cfg.CustomFieldMappings)}, nil
 }
 
 // ticketingCapabilities are the mock's: every operation, ordered by every
@@ -141,9 +157,9 @@ func ticketingCapabilities() ticketing.Capabilities {
 func (d *driver) Close() error { return nil }
 
 // clock returns the current time in UTC, without a monotonic reading.
-func (d *driver) clock() time.Time { return d.now().UTC() }
+func (d *stateStore) clock() time.Time { return d.now().UTC() }
 
-func (d *driver) loadMeta(ctx context.Context, r providers.StateReader) (meta, error) {
+func (d *stateStore) loadMeta(ctx context.Context, r providers.StateReader) (meta, error) {
 	var m meta
 	raw, err := r.Get(ctx, keyMeta)
 	switch {
@@ -161,7 +177,7 @@ func (d *driver) loadMeta(ctx context.Context, r providers.StateReader) (meta, e
 // next increments the counter that counter picks (it may change other
 // counters too) and stores the counters, in the caller's transaction: the
 // counter is compare-and-swapped, so concurrent creators get distinct ids.
-func (d *driver) next(ctx context.Context, tx providers.StateTx, counter func(*meta) *int64) (int64, error) {
+func (d *stateStore) next(ctx context.Context, tx providers.StateTx, counter func(*meta) *int64) (int64, error) {
 	m, err := d.loadMeta(ctx, tx)
 	if err != nil {
 		return 0, err
@@ -177,7 +193,7 @@ func (d *driver) next(ctx context.Context, tx providers.StateTx, counter func(*m
 	return *p, nil
 }
 
-func (d *driver) putJSON(ctx context.Context, tx providers.StateTx, key string, v any) error {
+func (d *stateStore) putJSON(ctx context.Context, tx providers.StateTx, key string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return errs.Wrap(errs.Internal, err, "encoding %s", key)
@@ -187,7 +203,7 @@ func (d *driver) putJSON(ctx context.Context, tx providers.StateTx, key string, 
 
 // getJSON decodes the value under key into v; a missing key is the
 // errs.NotFound error notFound.
-func (d *driver) getJSON(ctx context.Context, r providers.StateReader, key string, v any, notFound func() error) error {
+func (d *stateStore) getJSON(ctx context.Context, r providers.StateReader, key string, v any, notFound func() error) error {
 	raw, err := r.Get(ctx, key)
 	if errs.CodeOf(err) == errs.NotFound {
 		return notFound()
@@ -205,12 +221,7 @@ func ticketNotFound(id string) func() error {
 	return func() error { return errs.New(errs.NotFound, "ticket %q not found", clip(id)) }
 }
 
-func clip(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	return s[:64] + "…"
-}
+func clip(s string) string { return textcheck.Clip(s) }
 
 func checkCtx(ctx context.Context) error {
 	if ctx == nil {

@@ -3,10 +3,10 @@ package pagerduty
 import (
 	"context"
 	"encoding/json"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/internal/httpx"
@@ -115,12 +115,7 @@ func cursor(offset int, more bool) string {
 }
 
 // clip shortens s for an error message.
-func clip(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	return strings.ToValidUTF8(s[:64], "") + "…"
-}
+func clip(s string) string { return textcheck.Clip(s) }
 
 // escape escapes an id for a URL path segment.
 func escape(id string) string { return url.PathEscape(id) }

@@ -10,6 +10,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 	"github.com/seed-e6251c81/synqly/providers/servicenow/snowfake"
 )
 
@@ -103,8 +104,9 @@ func TestWrongCredentials(t *testing.T) {
 	if got := len(f.Tokens()); got != 1 {
 		t.Errorf("the fake issued %d tokens after the revocation, want 1", got)
 	}
-	// A 401 that persists after the refresh is an error.
-	f.Inject(snowfake.Fault{Status: http.StatusUnauthorized, Count: 2})
+	// A 401 that persists after the refresh is an error. (Aimed at the API:
+	// the token request in between is not hit.)
+	f.Inject(fakekit.Fault{Path: "/api/", Status: http.StatusUnauthorized, Times: 2})
 	var e *errs.Error
 	_, err := c.ListIssueTypes(t.Context(), "")
 	f.ClearFaults()

@@ -7,6 +7,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/internal/httpx"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/providers"
 )
 
@@ -90,10 +91,4 @@ func checkTicketID(id string) error {
 }
 
 // clip shortens s for an error message.
-func clip(s string) string {
-	s = strings.ToValidUTF8(s, "?")
-	if len(s) <= 64 {
-		return s
-	}
-	return strings.ToValidUTF8(s[:64], "") + "…"
-}
+func clip(s string) string { return textcheck.Clip(strings.ToValidUTF8(s, "?")) }

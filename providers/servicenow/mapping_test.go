@@ -255,7 +255,7 @@ func TestUsersAndCustomFieldErrors(t *testing.T) {
 		t.Errorf("read-only mappings read %v", tk.CustomFields)
 	}
 	// A user name is looked up once, then cached.
-	f.ResetLog()
+	f.ResetRequests()
 	for range 3 {
 		if _, err := c.CreateTicket(ctx, ticketing.CreateTicketRequest{Summary: "x", Assignee: snowfake.UserDavid}); err != nil {
 			t.Fatal(err)

@@ -225,7 +225,7 @@ func TestHostileValuesThroughTheFake(t *testing.T) {
 	}
 	for i, v := range hostile {
 		for _, flt := range []string{"summary[eq]hostile " + v, "summary[like]*" + v, "summary[in]hostile " + v + ",nothing"} {
-			f.ResetLog()
+			f.ResetRequests()
 			var got []string
 			for tk, err := range c.AllTickets(ctx, ticketing.QueryTicketsRequest{Filter: []string{flt}}) {
 				if err != nil {

@@ -36,6 +36,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/fakekit"
 )
@@ -56,7 +57,10 @@ type Target struct {
 	// ReadOp and WriteOp name the operations, as the connector's errors
 	// name them ("get_ticket", "create_ticket").
 	ReadOp, WriteOp string
-	// Read runs an idempotent read of something that exists.
+	// Read runs an idempotent read of something that exists; nil for a
+	// provider with no vendor read (a webhook): the suite then aims every
+	// fault at the write, with the write's rules, and skips what only a
+	// read can show (retries after 5xx and dropped connections).
 	Read func(ctx context.Context) error
 	// Write creates something.
 	Write func(ctx context.Context) error
@@ -86,6 +90,13 @@ type Harness struct {
 	// RateLimitWithoutRetryAfter says the vendor may announce a rate
 	// limit's wait only in its own headers (PagerDuty's ratelimit-reset).
 	RateLimitWithoutRetryAfter bool
+	// RefreshesOn401 says the driver answers a 401 by fetching a new
+	// token (OAuth) and trying once more.
+	RefreshesOn401 bool
+	// WriteAnswerIgnored says the write's successful answer carries
+	// nothing the driver reads (a webhook's 202 Accepted): body faults on
+	// it are not errors, and are not injected.
+	WriteAnswerIgnored bool
 }
 
 // Run runs the suite, one subtest per failure.
@@ -147,23 +158,25 @@ func (s *suite) probe(t *testing.T, kit *fakekit.Kit, tg Target) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	f := &fixture{kit: kit, tg: tg}
-	if err := tg.Read(ctx); err != nil {
-		t.Fatalf("%s: the read fails without any fault: %v", tg.ReadOp, err)
+	if tg.Read != nil {
+		if err := tg.Read(ctx); err != nil {
+			t.Fatalf("%s: the read fails without any fault: %v", tg.ReadOp, err)
+		}
+		kit.ResetRequests()
+		if err := tg.Read(ctx); err != nil {
+			t.Fatalf("%s: %v", tg.ReadOp, err)
+		}
+		reqs := kit.Requests()
+		if len(reqs) == 0 {
+			t.Fatalf("%s sent no request to the fake", tg.ReadOp)
+		}
+		f.read, f.readCalls = endpoint{reqs[0].Method, reqs[0].Path}, len(reqs)
+		kit.ResetRequests()
 	}
-	kit.ResetRequests()
-	if err := tg.Read(ctx); err != nil {
-		t.Fatalf("%s: %v", tg.ReadOp, err)
-	}
-	reqs := kit.Requests()
-	if len(reqs) == 0 {
-		t.Fatalf("%s sent no request to the fake", tg.ReadOp)
-	}
-	f.read, f.readCalls = endpoint{reqs[0].Method, reqs[0].Path}, len(reqs)
-	kit.ResetRequests()
 	if err := tg.Write(ctx); err != nil {
 		t.Fatalf("%s: the write fails without any fault: %v", tg.WriteOp, err)
 	}
-	reqs = kit.Requests()
+	reqs := kit.Requests()
 	if len(reqs) == 0 {
 		t.Fatalf("%s sent no request to the fake", tg.WriteOp)
 	}
@@ -175,7 +188,38 @@ func (s *suite) probe(t *testing.T, kit *fakekit.Kit, tg Target) *fixture {
 		}
 	}
 	kit.ResetRequests()
+	if tg.Read == nil {
+		// The write stands in for the read, with the write's rules.
+		f.read, f.readCalls = f.write, len(reqs)
+	}
 	return f
+}
+
+// hasRead reports whether the target has a vendor read.
+func (f *fixture) hasRead() bool { return f.tg.Read != nil }
+
+// probeOp runs the read, or the write of a target without one.
+func (f *fixture) probeOp(ctx context.Context) error {
+	if f.tg.Read != nil {
+		return f.tg.Read(ctx)
+	}
+	return f.tg.Write(ctx)
+}
+
+// probeName names what probeOp runs.
+func (f *fixture) probeName() string {
+	if f.tg.Read != nil {
+		return f.tg.ReadOp
+	}
+	return f.tg.WriteOp
+}
+
+// needRead skips a subtest that only a read can run.
+func needRead(t *testing.T, f *fixture, why string) {
+	t.Helper()
+	if !f.hasRead() {
+		t.Skipf("the provider has no vendor read: %s", why)
+	}
 }
 
 // at returns f aimed at e.
@@ -217,12 +261,14 @@ func (s *suite) wantCode(t *testing.T, err error, code errs.Code, op string) *er
 
 func (s *suite) rateLimitRetried(t *testing.T) {
 	f := s.open(t, fast)
-	f.kit.Inject(at(f.read, fakekit.Fault{Times: 2, Status: http.StatusTooManyRequests}))
-	if err := f.tg.Read(t.Context()); err != nil {
-		t.Fatalf("%s after two 429s: %v", f.tg.ReadOp, err)
-	}
-	if n, want := len(f.kit.Requests()), f.readCalls+2; n != want {
-		t.Errorf("%d requests, want %d (two 429s, then the read)", n, want)
+	if f.hasRead() {
+		f.kit.Inject(at(f.read, fakekit.Fault{Times: 2, Status: http.StatusTooManyRequests}))
+		if err := f.tg.Read(t.Context()); err != nil {
+			t.Fatalf("%s after two 429s: %v", f.tg.ReadOp, err)
+		}
+		if n, want := len(f.kit.Requests()), f.readCalls+2; n != want {
+			t.Errorf("%d requests, want %d (two 429s, then the read)", n, want)
+		}
 	}
 	// A rate-limited write was not run by the vendor: it is retried.
 	f.kit.ResetRequests()
@@ -239,8 +285,8 @@ func (s *suite) longRetryAfter(t *testing.T) {
 	f := s.open(t, fast)
 	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30 * time.Second}))
 	start := time.Now()
-	err := f.tg.Read(t.Context())
-	e := s.wantCode(t, err, errs.RateLimited, f.tg.ReadOp)
+	err := f.probeOp(t.Context())
+	e := s.wantCode(t, err, errs.RateLimited, f.probeName())
 	if e != nil && e.RetryAfter != 30*time.Second {
 		t.Errorf("RetryAfter %v, want 30s: %v", e.RetryAfter, err)
 	}
@@ -258,18 +304,19 @@ func (s *suite) vendorRateLimitHeaders(t *testing.T) {
 	}
 	f := s.open(t, fast)
 	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusTooManyRequests, RetryAfter: 20 * time.Second, OmitRetryAfter: true}))
-	e := s.wantCode(t, f.tg.Read(t.Context()), errs.RateLimited, f.tg.ReadOp)
+	e := s.wantCode(t, f.probeOp(t.Context()), errs.RateLimited, f.probeName())
 	if e != nil && e.RetryAfter != 20*time.Second {
 		t.Errorf("RetryAfter %v, want the 20s of the vendor's own header", e.RetryAfter)
 	}
 	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusTooManyRequests, OmitRetryAfter: true}))
-	if err := f.tg.Read(t.Context()); err != nil {
+	if err := f.probeOp(t.Context()); err != nil {
 		t.Errorf("a 429 whose vendor header says 0s: want a retry and success, got %v", err)
 	}
 }
 
 func (s *suite) serverErrorsRetried(t *testing.T) {
 	f := s.open(t, fast)
+	needRead(t, f, "ServerErrorOnWrite checks the write")
 	for _, st := range []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable} {
 		f.kit.Inject(at(f.read, fakekit.Fault{Status: st}))
 	}
@@ -283,6 +330,7 @@ func (s *suite) serverErrorsRetried(t *testing.T) {
 
 func (s *suite) serverErrorsExhausted(t *testing.T) {
 	f := s.open(t, fast)
+	needRead(t, f, "ServerErrorOnWrite checks the write")
 	f.kit.Inject(at(f.read, fakekit.Fault{Times: 10, Status: http.StatusInternalServerError}))
 	err := f.tg.Read(t.Context())
 	e := s.wantCode(t, err, errs.Provider, f.tg.ReadOp)
@@ -334,6 +382,7 @@ func (s *suite) answerLost(t *testing.T) {
 
 func (s *suite) droppedConnection(t *testing.T) {
 	f := s.open(t, fast)
+	needRead(t, f, "a dropped write is AnswerLostAfterWrite's business")
 	f.kit.Inject(at(f.read, fakekit.Fault{Body: fakekit.BodyDropped}))
 	if err := f.tg.Read(t.Context()); err != nil {
 		t.Fatalf("%s after a dropped connection: %v", f.tg.ReadOp, err)
@@ -353,12 +402,12 @@ func (s *suite) timeouts(t *testing.T) {
 	start := time.Now()
 	// The driver's own Timeout bounds a call without a deadline: the
 	// vendor was slow, a provider error.
-	s.wantCode(t, f.tg.Read(t.Context()), errs.Provider, f.tg.ReadOp)
+	s.wantCode(t, f.probeOp(t.Context()), errs.Provider, f.probeName())
 	// The caller's deadline and cancellation keep their own codes.
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	err := f.tg.Read(ctx)
+	err := f.probeOp(ctx)
 	cancel()
-	s.wantCode(t, err, errs.DeadlineExceeded, f.tg.ReadOp)
+	s.wantCode(t, err, errs.DeadlineExceeded, f.probeName())
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("errors.Is(err, context.DeadlineExceeded) is false: %v", err)
 	}
@@ -376,15 +425,24 @@ func (s *suite) timeouts(t *testing.T) {
 
 func (s *suite) badBodies(t *testing.T) {
 	f := s.open(t, fast)
+	if !f.hasRead() && s.h.WriteAnswerIgnored {
+		t.Skip("the provider has no vendor read and reads nothing of the write's answer")
+	}
 	for _, b := range []fakekit.BodyFault{fakekit.BodyMalformed, fakekit.BodyTruncated} {
+		if !f.hasRead() {
+			break
+		}
 		f.kit.Inject(at(f.read, fakekit.Fault{Body: b}))
 		err := f.tg.Read(t.Context())
 		if e := s.wantCode(t, err, errs.Provider, f.tg.ReadOp); e != nil && !strings.Contains(e.Error(), "response") {
 			t.Errorf("%s body: the error does not say the response was bad: %v", b, err)
 		}
 	}
-	if err := f.tg.Read(t.Context()); err != nil {
-		t.Errorf("the read after the bad bodies: %v", err)
+	if err := f.probeOp(t.Context()); err != nil {
+		t.Errorf("the call after the bad bodies: %v", err)
+	}
+	if s.h.WriteAnswerIgnored {
+		return
 	}
 	f.kit.ResetRequests()
 	f.kit.Inject(at(f.write, fakekit.Fault{Body: fakekit.BodyMalformed}))
@@ -398,22 +456,29 @@ func (s *suite) oversized(t *testing.T) {
 	opts := fast
 	opts.MaxResponseBytes = 1 << 20
 	f := s.open(t, opts)
+	if !f.hasRead() && s.h.WriteAnswerIgnored {
+		t.Skip("the provider has no vendor read and reads nothing of the write's answer")
+	}
 	f.kit.Inject(at(f.read, fakekit.Fault{Body: fakekit.BodyOversized, Size: 3 << 20}))
-	err := f.tg.Read(t.Context())
-	if e := s.wantCode(t, err, errs.Provider, f.tg.ReadOp); e != nil && !strings.Contains(err.Error(), "limit") {
+	err := f.probeOp(t.Context())
+	if e := s.wantCode(t, err, errs.Provider, f.probeName()); e != nil && !strings.Contains(err.Error(), "limit") {
 		t.Errorf("the error does not name the size limit: %v", err)
 	}
-	if err := f.tg.Read(t.Context()); err != nil {
-		t.Errorf("the read after the oversized answer: %v", err)
+	if err := f.probeOp(t.Context()); err != nil {
+		t.Errorf("the call after the oversized answer: %v", err)
 	}
 }
 
 func (s *suite) unauthorized(t *testing.T) {
 	f := s.open(t, fast)
-	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusUnauthorized}))
-	s.wantCode(t, f.tg.Read(t.Context()), errs.Unauthorized, f.tg.ReadOp)
-	if n := f.count(f.read); n != 1 {
-		t.Errorf("a 401 was retried: %d attempts", n)
+	tries := 1
+	if s.h.RefreshesOn401 {
+		tries = 2 // once more, with a fresh token
+	}
+	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusUnauthorized, Times: tries}))
+	s.wantCode(t, f.probeOp(t.Context()), errs.Unauthorized, f.probeName())
+	if n := f.count(f.read); n != tries {
+		t.Errorf("a 401 was tried %d times, want %d", n, tries)
 	}
 	if s.h.OpenUnauthorized == nil {
 		return
@@ -421,9 +486,10 @@ func (s *suite) unauthorized(t *testing.T) {
 	env := Env{HTTP: fast, Logger: slog.New(slog.DiscardHandler)}
 	kit, tg := s.h.OpenUnauthorized(t, env)
 	defer tg.Close()
-	err := tg.Read(t.Context())
-	s.wantCode(t, err, errs.Unauthorized, tg.ReadOp)
-	if n := len(kit.Requests()); n != 1 {
+	uf := &fixture{tg: tg}
+	err := uf.probeOp(t.Context())
+	s.wantCode(t, err, errs.Unauthorized, uf.probeName())
+	if n := len(kit.Requests()); n != 1 && !s.h.RefreshesOn401 {
 		t.Errorf("a refused credential was tried %d times, want once", n)
 	}
 	s.noSecrets(t, "error", fmt.Sprintf("%v %+v", err, err), tg.Secrets...)
@@ -433,15 +499,15 @@ func (s *suite) vendorError(t *testing.T) {
 	f := s.open(t, fast)
 	const says = "the vendor says no to this request"
 	f.kit.Inject(at(f.read, fakekit.Fault{Status: http.StatusNotFound, Message: says}))
-	err := f.tg.Read(t.Context())
-	s.wantCode(t, err, errs.NotFound, f.tg.ReadOp)
+	err := f.probeOp(t.Context())
+	s.wantCode(t, err, errs.NotFound, f.probeName())
 	var pe *errs.ProviderError
 	if !errors.As(err, &pe) {
 		t.Fatalf("the vendor's answer is not reachable with errors.As(*errs.ProviderError): %v", err)
 	}
 	r, _ := f.last(f.read)
-	if pe.Provider != s.h.Provider || pe.Operation != f.tg.ReadOp {
-		t.Errorf("ProviderError names %q/%q, want %q/%q", pe.Provider, pe.Operation, s.h.Provider, f.tg.ReadOp)
+	if pe.Provider != s.h.Provider || pe.Operation != f.probeName() {
+		t.Errorf("ProviderError names %q/%q, want %q/%q", pe.Provider, pe.Operation, s.h.Provider, f.probeName())
 	}
 	if pe.Status != r.Status || pe.Method != r.Method || pe.Path != r.Path {
 		t.Errorf("ProviderError says %s %s HTTP %d, the fake saw %s %s and answered %d", pe.Method, pe.Path, pe.Status, r.Method, r.Path, r.Status)
@@ -484,15 +550,20 @@ func (s *suite) secretsNeverShown(t *testing.T) {
 		if status >= 500 {
 			times = 4 // past the retries
 		}
+		if !f.hasRead() {
+			times = 1 // a write is not retried
+		}
 		f.kit.Inject(at(f.read, fakekit.Fault{Status: status, Times: times, Message: "rejected: " + echo}))
-		errsSeen = append(errsSeen, f.tg.Read(t.Context()))
+		errsSeen = append(errsSeen, f.probeOp(t.Context()))
 		f.kit.Inject(at(f.write, fakekit.Fault{Status: http.StatusBadRequest, Message: echo}))
 		errsSeen = append(errsSeen, f.tg.Write(t.Context()))
 	}
-	f.kit.Inject(at(f.read, fakekit.Fault{Body: fakekit.BodyMalformed, Message: `{"echo":"` + s.h.Secrets[0] + `", "x": `}))
-	errsSeen = append(errsSeen, f.tg.Read(t.Context()))
-	if err := f.tg.Read(t.Context()); err != nil {
-		t.Fatalf("the read after the echoes: %v", err)
+	if f.hasRead() || !s.h.WriteAnswerIgnored {
+		f.kit.Inject(at(f.read, fakekit.Fault{Body: fakekit.BodyMalformed, Message: `{"echo":"` + s.h.Secrets[0] + `", "x": `}))
+		errsSeen = append(errsSeen, f.probeOp(t.Context()))
+	}
+	if err := f.probeOp(t.Context()); err != nil {
+		t.Fatalf("the call after the echoes: %v", err)
 	}
 	for i, err := range errsSeen {
 		if err == nil {
@@ -531,12 +602,7 @@ func (s *suite) noSecrets(t *testing.T, where, text string, more ...string) {
 	}
 }
 
-func clip(s string) string {
-	if len(s) > 2000 {
-		return s[:2000] + "..."
-	}
-	return s
-}
+func clip(s string) string { return textcheck.ClipN(s, 2000) }
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
 type syncBuffer struct {

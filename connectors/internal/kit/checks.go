@@ -8,10 +8,53 @@ import (
 	"unicode/utf8"
 
 	"github.com/seed-e6251c81/synqly/errs"
+	"github.com/seed-e6251c81/synqly/internal/textcheck"
 )
 
-// MaxIDLen is the longest id a connector passes to a provider.
-const MaxIDLen = 256
+// Limits on what connectors pass to providers.
+const (
+	// MaxIDLen is the longest id.
+	MaxIDLen = 256
+	// MaxSummaryLen bounds a summary and the other one-line fields.
+	MaxSummaryLen = 1024
+	// MaxTextLen bounds descriptions, comments and notes.
+	MaxTextLen = 256 << 10
+	// MaxTagLen bounds one tag.
+	MaxTagLen = 255
+)
+
+// Fields are the descriptive fields that tickets and notifications share,
+// as their create requests carry them.
+type Fields struct {
+	Summary, Name, Creator, Assignee, Contact, Status, Project, IssueType string
+	Description                                                           string
+	Tags                                                                  []string
+}
+
+// CheckFields checks f, in a fixed order so that the field an error names
+// is always the same: summary is required; the one-line fields are at
+// most MaxSummaryLen bytes, the description MaxTextLen; tags are 1 to
+// MaxTagLen characters without spaces; all is valid UTF-8 without NUL.
+func CheckFields(f Fields) error {
+	if err := CheckText("summary", f.Summary, MaxSummaryLen, true); err != nil {
+		return err
+	}
+	for _, v := range []struct{ field, s string }{{"name", f.Name}, {"creator", f.Creator}, {"assignee", f.Assignee},
+		{"contact", f.Contact}, {"status", f.Status}, {"project", f.Project}, {"issue_type", f.IssueType}} {
+		if err := CheckText(v.field, v.s, MaxSummaryLen, false); err != nil {
+			return err
+		}
+	}
+	if err := CheckText("description", f.Description, MaxTextLen, false); err != nil {
+		return err
+	}
+	for i, t := range f.Tags {
+		if err := CheckText("tags", t, MaxTagLen, true); err != nil || strings.ContainsAny(t, " \t\n") {
+			return errs.Invalid("tags", "tag %d must be 1 to %d characters without spaces", i, MaxTagLen)
+		}
+	}
+	return nil
+}
 
 // CheckID refuses an empty or malformed id (one a provider's URL path could
 // be steered by), naming field.
@@ -59,17 +102,7 @@ func CheckLimit(n, max int) error {
 
 // Clip shortens user text quoted in an error message to 64 bytes, on a
 // character boundary.
-func Clip(s string) string {
-	const n = 64
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
+func Clip(s string) string { return textcheck.Clip(s) }
 
 // Changed returns the JSON names of the top-level fields whose JSON values
 // differ between a and b (the fields a patch changed).

@@ -37,6 +37,9 @@ type FaultHarness struct {
 	// RateLimitWithoutRetryAfter says the vendor may announce a rate
 	// limit's wait only in its own headers.
 	RateLimitWithoutRetryAfter bool
+	// RefreshesOn401 says the driver answers a 401 by fetching a new
+	// token (OAuth client credentials) and trying once more.
+	RefreshesOn401 bool
 }
 
 // RunFaults runs the shared fault and secret-leak suite against a ticketing
@@ -84,6 +87,7 @@ func RunFaults(t *testing.T, h FaultHarness) {
 	fh := faultsuite.Harness{
 		Provider: h.Registration.ID, Open: target(h.Open), Secrets: h.Secrets,
 		IdempotentWrite: h.IdempotentCreate, RateLimitWithoutRetryAfter: h.RateLimitWithoutRetryAfter,
+		RefreshesOn401: h.RefreshesOn401,
 	}
 	if h.OpenUnauthorized != nil {
 		fh.OpenUnauthorized = func(t *testing.T, env faultsuite.Env) (*fakekit.Kit, faultsuite.Target) {

@@ -40,9 +40,15 @@
 // makes a prefix); date literals are read in the API user's time zone
 // (SetTimeZone). Functions and history operators are refused with a 400.
 //
-// Faults can be injected into the next requests (Inject, RateLimit,
-// FailNext): 429 with Retry-After, 5xx bursts, delays, malformed JSON,
-// truncated and oversized bodies. Every request is recorded (Requests,
-// JQLs, CountRequests). Data can be seeded directly, without HTTP (AddIssue,
-// AddIssues, AddProject, AddUser, AddStatus, AddPriority, AddCustomField).
+// The Server embeds a *fakekit.Kit, the pipeline every fake of this module
+// shares: tests inject faults through it (Inject, RateLimit, FailNext,
+// SetDelay: 429 with Retry-After and Jira Cloud's X-RateLimit-Limit,
+// X-RateLimit-Remaining, X-RateLimit-Reset and RateLimit-Reason headers,
+// 5xx bursts, delays, malformed, truncated or oversized bodies, dropped
+// connections, answers lost after the request was served), read the
+// requests it received (Requests, Count, and JQLs for the searches' JQL),
+// and every answer carries an X-AREQUESTID, as Jira Cloud's do. Faults that
+// answer for Jira are applied before authentication. Data can be seeded
+// directly, without HTTP (AddIssue, AddIssues, AddProject, AddUser,
+// AddStatus, AddPriority, AddCustomField).
 package jirafake

@@ -1,32 +1,40 @@
 package jirafake
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 )
 
 // Server is an in-memory Jira Cloud site behind an httptest.Server. Its
 // methods are safe for concurrent use, with each other and with the
 // requests it serves.
 type Server struct {
+	// Kit injects faults and logs requests (Inject, RateLimit, FailNext,
+	// SetDelay, ClearFaults, Requests, Count, ResetRequests, ...), the way
+	// every fake of this module does; the requests it logs include the
+	// Authorization header. Injected faults that answer for Jira are
+	// applied before authentication.
+	*fakekit.Kit
+
 	// URL is the site's base URL, e.g. http://127.0.0.1:41234.
 	URL string
 	// Email and Token are the basic-auth credentials the site accepts: an
-	// account e-mail and its API token.
+	// account e-mail and its API token (random; a test may set Token, and
+	// BearerToken, before the site serves its first request, to tokens it
+	// must know in advance).
 	Email, Token string
-	// BearerToken is the bearer token the site accepts.
+	// BearerToken is the bearer token the site accepts (random).
 	BearerToken string
 	// AccountID is the account id of the API user: the reporter and creator
 	// of the issues it creates, the author of its comments.
@@ -35,10 +43,8 @@ type Server struct {
 	srv *httptest.Server
 	mux *http.ServeMux
 
-	mu    sync.Mutex
-	st    *state
-	log   []Request
-	fault []*Fault
+	mu sync.Mutex
+	st *state
 }
 
 // New starts a fake Jira site seeded with two projects (SEC "Security" and
@@ -61,7 +67,9 @@ func New(tb ...testing.TB) *Server {
 	s.st = newState(s.AccountID, s.Email)
 	s.mux = http.NewServeMux()
 	s.routes()
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Kit = fakekit.New(fakekit.Vendor{Name: "jira", WriteError: writeFault, RateLimitHeaders: s.rateLimitHeaders,
+		RequestIDHeader: "X-AREQUESTID", Authenticate: s.authenticated, MaxBody: maxBody})
+	s.srv = httptest.NewServer(s.Kit.Handler(s.mux))
 	s.URL = s.srv.URL
 	s.st.base = s.URL
 	for _, t := range tb {
@@ -95,146 +103,50 @@ func (s *Server) BasicAuthorization() string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(s.Email+":"+s.Token))
 }
 
-// Request is a request the server received.
-type Request struct {
-	// Method is the HTTP method.
-	Method string
-	// Path is the URL path, RawQuery its query.
-	Path, RawQuery string
-	// Header holds the request headers, credentials included (the fake is
-	// for tests).
-	Header http.Header
-	// Body is the request body, cut at 64 KiB.
-	Body []byte
-	// JQL is the JQL of a search request.
-	JQL string
-}
-
-// maxLog bounds the request log; older requests are dropped.
-const maxLog = 10000
-
-// Requests returns the requests received so far (at most the last 10000),
-// in order.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.log))
-	copy(out, s.log)
-	return out
-}
-
-// ResetRequests forgets the requests received so far.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
-}
-
 // JQLs returns the JQL of every search received so far, in order.
 func (s *Server) JQLs() []string {
 	var out []string
 	for _, r := range s.Requests() {
-		if r.JQL != "" {
-			out = append(out, r.JQL)
+		if q := searchJQL(r); q != "" {
+			out = append(out, q)
 		}
 	}
 	return out
 }
 
-// CountRequests returns how many received requests have the method (""
-// for any) and a path starting with prefix.
-func (s *Server) CountRequests(method, prefix string) int {
-	n := 0
-	for _, r := range s.Requests() {
-		if (method == "" || r.Method == method) && strings.HasPrefix(r.Path, prefix) {
-			n++
-		}
+// searchJQL returns the JQL of a logged search request ("" for other
+// requests).
+func searchJQL(r fakekit.Request) string {
+	if !strings.HasSuffix(r.Path, "/search/jql") {
+		return ""
 	}
-	return n
+	if r.Method == http.MethodGet {
+		return r.Query.Get("jql")
+	}
+	var b struct {
+		JQL string `json:"jql"`
+	}
+	_ = json.Unmarshal(r.Body, &b)
+	return b.JQL
 }
 
-// serve logs the request, applies injected faults, authenticates it and
-// routes it.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	r.Body.Close()
-	if int64(len(body)) > maxBody {
-		writeError(w, http.StatusRequestEntityTooLarge, []string{"The request is too large."}, nil)
-		return
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.record(r, body)
-	f := s.takeFault(r)
-	if f != nil {
-		if f.Delay > 0 {
-			t := time.NewTimer(f.Delay)
-			select {
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-		if f.apply(w, r, s) {
-			return
-		}
-	}
-	if !s.authenticated(w, r) {
-		return
-	}
-	s.mux.ServeHTTP(w, r)
-}
-
-// maxBody bounds request bodies (attachments included).
+// maxBody bounds request bodies (attachments included); a larger one is
+// answered 413.
 const maxBody = 64 << 20
 
-// record appends the request to the log.
-func (s *Server) record(r *http.Request, body []byte) {
-	rec := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()}
-	if len(body) > 64<<10 {
-		body = body[:64<<10]
-	}
-	rec.Body = append([]byte(nil), body...)
-	if strings.HasSuffix(r.URL.Path, "/search/jql") {
-		if r.Method == http.MethodGet {
-			rec.JQL = r.URL.Query().Get("jql")
-		} else {
-			var b struct {
-				JQL string `json:"jql"`
-			}
-			_ = json.Unmarshal(body, &b)
-			rec.JQL = b.JQL
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.log) >= maxLog {
-		s.log = append(s.log[:0], s.log[len(s.log)-maxLog/2:]...)
-	}
-	s.log = append(s.log, rec)
-}
-
-// authenticated checks the request's credentials: basic auth with Email
-// and Token, or a bearer BearerToken. Jira answers 401 otherwise.
-func (s *Server) authenticated(w http.ResponseWriter, r *http.Request) bool {
+// authenticated is the kit's Vendor.Authenticate: basic auth with Email
+// and Token, or a bearer BearerToken. Jira answers 401 otherwise (see
+// writeFault).
+func (s *Server) authenticated(r *http.Request) bool {
 	h := r.Header.Get("Authorization")
-	ok := false
 	switch {
 	case strings.HasPrefix(h, "Basic "):
 		user, pass, has := r.BasicAuth()
-		ok = has && subtle.ConstantTimeCompare([]byte(user), []byte(s.Email)) == 1 &&
+		return has && subtle.ConstantTimeCompare([]byte(user), []byte(s.Email)) == 1 &&
 			subtle.ConstantTimeCompare([]byte(pass), []byte(s.Token)) == 1
 	case strings.HasPrefix(h, "Bearer "):
-		ok = subtle.ConstantTimeCompare([]byte(strings.TrimPrefix(h, "Bearer ")), []byte(s.BearerToken)) == 1
+		return subtle.ConstantTimeCompare([]byte(strings.TrimPrefix(h, "Bearer ")), []byte(s.BearerToken)) == 1
 	}
-	if ok {
-		return true
-	}
-	if h != "" {
-		w.Header().Set("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
-	}
-	w.Header().Set("WWW-Authenticate", `Basic realm="protected-area"`)
-	writeError(w, http.StatusUnauthorized, []string{"Client must be authenticated to access this resource."}, nil)
 	return false
 }
 

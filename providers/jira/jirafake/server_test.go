@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 )
 
 // call sends a request with the fake's basic credentials and decodes a
@@ -403,46 +405,90 @@ func TestJQLStringEscapes(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	s := New(t)
+	at := time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
+	s.SetClock(func() time.Time { return at })
 	_, err := s.AddIssue(Issue{Summary: "x"})
 	require.NoError(t, err)
 
-	s.RateLimit(1, 7)
-	status, body, h := call(t, s, http.MethodGet, "/rest/api/3/issue/SEC-1", nil)
-	assert.Equal(t, http.StatusTooManyRequests, status)
-	assert.Equal(t, "7", h.Get("Retry-After"))
-	assert.Equal(t, errorBody([]string{"Rate limit exceeded."}, nil), body)
+	// Jira Cloud's 429: Retry-After, its X-RateLimit-* headers (the reset
+	// an ISO 8601 time to the minute) and RateLimit-Reason, before
+	// authentication.
+	s.RateLimit(1, 7*time.Minute)
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/rest/api/3/issue/SEC-1", nil)
+	resp, err := s.Client().Do(req)
+	require.NoError(t, err)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, "420", resp.Header.Get("Retry-After"))
+	assert.Equal(t, "2026-02-03T04:12Z", resp.Header.Get("X-RateLimit-Reset"))
+	assert.Equal(t, "350", resp.Header.Get("X-RateLimit-Limit"))
+	assert.Equal(t, "0", resp.Header.Get("X-RateLimit-Remaining"))
+	assert.Equal(t, "jira-burst-based", resp.Header.Get("RateLimit-Reason"))
+	assert.JSONEq(t, `{"errorMessages":["Rate limit exceeded."],"errors":{}}`, string(raw))
+	assert.NotEmpty(t, resp.Header.Get("X-AREQUESTID"))
 
-	s.Inject(Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable})
+	s.FailNext(1, http.StatusServiceUnavailable)
+	status, body, _ := call(t, s, http.MethodGet, "/rest/api/3/issue/SEC-1", nil)
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+	assert.Equal(t, errorBody([]string{"Service unavailable. Please try again later."}, nil), body)
+
+	s.Inject(fakekit.Fault{Method: http.MethodPost, Status: http.StatusServiceUnavailable})
 	status, _, _ = call(t, s, http.MethodGet, "/rest/api/3/issue/SEC-1", nil)
 	assert.Equal(t, http.StatusOK, status, "the fault only hits POSTs")
 	s.ClearFaults()
 
-	s.Inject(Fault{Truncate: true})
-	req, _ := http.NewRequest(http.MethodGet, s.URL+"/rest/api/3/issue/SEC-1", nil)
+	// A message of the test's, and a raw body with a status.
+	s.Inject(fakekit.Fault{Status: http.StatusBadRequest, Message: "no"})
+	status, body, _ = call(t, s, http.MethodGet, "/rest/api/3/issue/SEC-1", nil)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, errorBody([]string{"no"}, nil), body)
+	s.Inject(fakekit.Fault{Status: http.StatusBadRequest, Body: fakekit.BodyMalformed, Message: `{"errorMessages":[],"errors":{"summary":"raw"}}`})
+	status, body, _ = call(t, s, http.MethodGet, "/rest/api/3/issue/SEC-1", nil)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, errorBody(nil, map[string]string{"summary": "raw"}), body)
+
+	// An injected 401 is Jira's.
+	s.Inject(fakekit.Fault{Status: http.StatusUnauthorized})
+	status, body, h := call(t, s, http.MethodGet, "/rest/api/3/issue/SEC-1", nil)
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, errorBody([]string{"Client must be authenticated to access this resource."}, nil), body)
+	assert.Equal(t, "AUTHENTICATED_FAILED", h.Get("X-Seraph-LoginReason"))
+
+	s.Inject(fakekit.Fault{Body: fakekit.BodyTruncated})
+	req, _ = http.NewRequest(http.MethodGet, s.URL+"/rest/api/3/issue/SEC-1", nil)
 	req.Header.Set("Authorization", s.BasicAuthorization())
-	resp, err := s.Client().Do(req)
+	resp, err = s.Client().Do(req)
 	require.NoError(t, err)
 	_, err = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 
-	s.Inject(Fault{Oversize: 100_000})
+	s.Inject(fakekit.Fault{Body: fakekit.BodyOversized, Size: 100_000})
 	req, _ = http.NewRequest(http.MethodGet, s.URL+"/rest/api/3/field", nil)
 	req.Header.Set("Authorization", s.BasicAuthorization())
 	resp, err = s.Client().Do(req)
 	require.NoError(t, err)
-	raw, err := io.ReadAll(resp.Body)
+	raw, err = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.NoError(t, err)
 	assert.Len(t, raw, 100_000)
 	assert.True(t, json.Valid(raw))
 
-	s.Inject(Fault{Delay: 50 * time.Millisecond})
+	s.Inject(fakekit.Fault{Delay: 50 * time.Millisecond})
 	start := time.Now()
 	status, _, _ = call(t, s, http.MethodGet, "/rest/api/3/issue/SEC-1", nil)
 	assert.Equal(t, http.StatusOK, status)
 	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
-	assert.Equal(t, 4, s.CountRequests(http.MethodGet, "/rest/api/3/issue/SEC-1"))
+	assert.Equal(t, 8, s.Count(http.MethodGet, "/rest/api/3/issue/SEC-1"))
+
+	// Every answer names its request, and the log has the ids.
+	ids := map[string]bool{}
+	for _, r := range s.Requests() {
+		assert.NotEmpty(t, r.RequestID)
+		assert.False(t, ids[r.RequestID], "request ids are unique")
+		ids[r.RequestID] = true
+	}
 }
 
 func TestConcurrentCreates(t *testing.T) {

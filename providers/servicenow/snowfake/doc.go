@@ -26,15 +26,27 @@
 //   - authentication: HTTP basic, a static bearer token, and OAuth 2.0 client
 //     credentials at POST /oauth_token.do issuing expiring bearer tokens;
 //   - errors in ServiceNow's shape,
-//     {"error": {"message": ..., "detail": ...}, "status": "failure"}.
+//     {"error": {"message": ..., "detail": ...}, "status": "failure"}, 401
+//     "User Not Authenticated" for missing or wrong credentials;
+//   - an X-Transaction-ID header on every answer;
+//   - rate-limited answers (injected: see below) as ServiceNow's inbound
+//     REST API rate limiting sends them: 429 "Rate limit exceeded" with
+//     Retry-After and the X-RateLimit-Limit, X-RateLimit-Reset (Unix time)
+//     and X-RateLimit-Rule headers.
 //
 // Unsupported encoded-query syntax (^NQ, javascript: values, unknown fields
 // or operators) is answered with a 400 error rather than ignored, so a
 // client that emits it is caught in tests.
 //
-// Fault injection (Inject, RateLimit, FailNext, SetDelay) makes the next
-// requests answer 429 with Retry-After, 5xx, slowly, or with malformed,
-// truncated or oversized bodies. Every method is safe for concurrent use.
+// The Server embeds a *fakekit.Kit, the pipeline every fake of this module
+// shares: tests inject faults through it (Inject, RateLimit, FailNext,
+// SetDelay: 429 with Retry-After and ServiceNow's X-RateLimit-* headers,
+// 5xx bursts, delays, malformed, truncated or oversized bodies, dropped
+// connections, answers lost after the request was served) and read the
+// requests it received (Requests, Count, ResetRequests). A fault whose
+// Path is "" also hits the OAuth token endpoint /oauth_token.do; aim it at
+// "/api/" to leave token requests alone. Every method is safe for
+// concurrent use.
 //
 //	fake := snowfake.New()
 //	defer fake.Close()

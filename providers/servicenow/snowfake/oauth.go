@@ -12,9 +12,6 @@ import (
 // client authenticates with client_id and client_secret form parameters or
 // with HTTP basic, and gets an expiring bearer token.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.tokenReqs++
-	s.mu.Unlock()
 	if r.Method != http.MethodPost {
 		writeError(w, http.StatusMethodNotAllowed, "Method not Supported", "use POST")
 		return

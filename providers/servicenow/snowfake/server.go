@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 )
 
 // Credentials the fake accepts. Every one authenticates as the user
@@ -33,6 +34,14 @@ const DefaultTokenLifetime = 1799 * time.Second
 // Server is a fake ServiceNow instance served by an httptest.Server. Its
 // zero value is not usable; call New.
 type Server struct {
+	// Kit injects faults and logs requests (Inject, RateLimit, FailNext,
+	// SetDelay, ClearFaults, Requests, Count, ResetRequests, ...), the way
+	// every fake of this module does; the requests it logs include the
+	// Authorization header. A Fault with Path "" hits every path, the
+	// OAuth token endpoint /oauth_token.do included: aim at "/api/" to
+	// leave token requests alone.
+	*fakekit.Kit
+
 	// URL is the instance's base URL, e.g. http://127.0.0.1:41234.
 	URL string
 
@@ -45,29 +54,12 @@ type Server struct {
 	tokenLife time.Duration
 	seq       uint64 // orders sys_ids and timestamps of new records
 	number    int    // last incident number
-	faults    []*Fault
-	delay     time.Duration
-	log       []Request
-	tokenReqs int
 	scopes    []string
 	now       func() time.Time
 }
 
-// Request is one request the fake received, for assertions.
-type Request struct {
-	// Method is the HTTP method.
-	Method string
-	// Path is the URL path, e.g. /api/now/table/incident.
-	Path string
-	// Query is the decoded query string.
-	Query url.Values
-	// Status is the status the fake answered (0 if the client went away
-	// before the answer).
-	Status int
-}
-
-// maxLog bounds the request log.
-const maxLog = 10000
+// tokenPath is the OAuth token endpoint.
+const tokenPath = "/oauth_token.do"
 
 // New starts a fake instance seeded with users, groups, choices and
 // dictionary entries (see the package documentation). Close it when done.
@@ -81,7 +73,17 @@ func New() *Server {
 		now:       time.Now,
 	}
 	s.seed()
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Kit = fakekit.New(fakekit.Vendor{
+		Name:             "servicenow",
+		WriteError:       s.writeFault,
+		RateLimitHeaders: s.rateLimitHeaders,
+		RequestIDHeader:  "X-Transaction-ID",
+		Authenticate:     s.authorized,
+		// The API's own limits answer a body of maxBody+1 bytes as before
+		// (the Attachment API's 413); the kit answers anything larger.
+		MaxBody: maxBody + 1,
+	})
+	s.srv = httptest.NewServer(s.Kit.Handler(http.HandlerFunc(s.route)))
 	s.URL = s.srv.URL
 	return s
 }
@@ -103,12 +105,9 @@ func (s *Server) SetTokenLifetime(d time.Duration) {
 	s.tokenLife = d
 }
 
-// TokenRequests returns how many requests /oauth_token.do received.
-func (s *Server) TokenRequests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.tokenReqs
-}
+// TokenRequests returns how many requests /oauth_token.do received since
+// New or the last ResetRequests (faulted ones included).
+func (s *Server) TokenRequests() int { return s.Count("", tokenPath) }
 
 // TokenScopes returns the scope parameter of the last token request, split
 // on spaces.
@@ -138,18 +137,9 @@ func (s *Server) ExpireTokens() {
 	clear(s.tokens)
 }
 
-// Requests returns the requests received so far, oldest first (at most the
-// last 10000).
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.log))
-	copy(out, s.log)
-	return out
-}
-
 // Queries returns the sysparm_query parameter of every Table API and
-// Attachment API list request received so far, oldest first.
+// Attachment API list request received so far (since New or the last
+// ResetRequests), oldest first.
 func (s *Server) Queries() []string {
 	var out []string
 	for _, r := range s.Requests() {
@@ -158,15 +148,6 @@ func (s *Server) Queries() []string {
 		}
 	}
 	return out
-}
-
-// ResetLog forgets the requests received so far and the token request
-// count.
-func (s *Server) ResetLog() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
-	s.tokenReqs = 0
 }
 
 // newID returns a new sys_id: 32 lowercase hex digits. The first half
@@ -185,20 +166,10 @@ func (s *Server) stamp() string { return s.now().UTC().Format(timeLayout) }
 // timeLayout is ServiceNow's internal date-time format (UTC).
 const timeLayout = "2006-01-02 15:04:05"
 
-// serve is the root handler: log, faults, authentication, routing.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	rec := &statusRecorder{ResponseWriter: w}
-	idx := s.logRequest(r)
-	defer func() { s.setStatus(idx, rec.status) }()
-	if s.applyFaults(rec, r) {
-		return
-	}
-	s.route(rec, r)
-}
-
-// route authenticates and dispatches a request.
+// route is the API behind the kit (which logs, injects faults and
+// authenticates): the OAuth token endpoint, then the REST APIs.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/oauth_token.do" {
+	if r.URL.Path == tokenPath {
 		s.token(w, r)
 		return
 	}
@@ -206,11 +177,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Requested URI does not represent any resource", r.URL.Path)
 		return
 	}
-	user, ok := s.authenticate(r)
-	if !ok {
-		writeError(w, http.StatusUnauthorized, "User Not Authenticated", "Required to provide Auth information")
-		return
-	}
+	user, _ := s.authenticate(r) // the kit let r in (authorized)
 	rest := strings.TrimPrefix(r.URL.Path, "/api/now/")
 	rest = strings.TrimPrefix(rest, "v1/")
 	switch {
@@ -223,45 +190,16 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) logRequest(r *http.Request) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.log) >= maxLog {
-		s.log = append(s.log[:0], s.log[len(s.log)-maxLog/2:]...)
+// authorized is the kit's Vendor.Authenticate: the REST APIs under
+// /api/now/ need credentials (refused with ServiceNow's 401, "User Not
+// Authenticated"); the OAuth token endpoint checks the client's own, and
+// other paths are answered 400 by route whatever the credentials.
+func (s *Server) authorized(r *http.Request) bool {
+	if !strings.HasPrefix(r.URL.Path, "/api/now/") {
+		return true
 	}
-	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query()})
-	return len(s.log) - 1
-}
-
-func (s *Server) setStatus(idx, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if idx < len(s.log) {
-		s.log[idx].Status = status
-	}
-}
-
-// statusRecorder remembers the status written.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap gives http.ResponseController the underlying writer.
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
+	_, ok := s.authenticate(r)
+	return ok
 }
 
 // authenticate checks the Authorization header and returns the user name.

@@ -7,11 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 	"github.com/seed-e6251c81/synqly/providers/servicenow/snowfake"
 )
 
@@ -320,12 +322,19 @@ func TestAttachments(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	f := newFake(t)
-	f.RateLimit(1, "7")
+	f.RateLimit(1, 7*time.Second)
+	before := time.Now().Unix()
 	status, hdr, out := call(t, f, http.MethodGet, "/api/now/table/incident", nil, nil)
-	if status != 429 || hdr.Get("Retry-After") != "7" {
+	if status != 429 || hdr.Get("Retry-After") != "7" || hdr.Get("X-RateLimit-Limit") == "" || hdr.Get("X-RateLimit-Rule") == "" {
 		t.Errorf("rate limit: %d %v", status, hdr)
 	}
+	if reset, err := strconv.ParseInt(hdr.Get("X-RateLimit-Reset"), 10, 64); err != nil || reset < before+7 || reset > time.Now().Unix()+8 {
+		t.Errorf("X-RateLimit-Reset %q: want the Unix time 7 s from now", hdr.Get("X-RateLimit-Reset"))
+	}
 	wantError(t, status, 429, out, "Rate limit exceeded")
+	if e, _ := out["error"].(map[string]any); e["detail"] != "Rate limit of 5000 requests per hour for Table API exceeded" {
+		t.Errorf("rate limit detail %v", e["detail"])
+	}
 	f.FailNext(2, 503)
 	for range 2 {
 		if status, _, _ := call(t, f, http.MethodGet, "/api/now/table/incident", nil, nil); status != 503 {
@@ -336,11 +345,27 @@ func TestFaults(t *testing.T) {
 		t.Errorf("after the burst: %d", status)
 	}
 	// A method-scoped fault leaves other methods alone.
-	f.Inject(snowfake.Fault{Method: http.MethodPost, Status: 500})
+	f.Inject(fakekit.Fault{Method: http.MethodPost, Status: 500})
 	if status, _, _ := call(t, f, http.MethodGet, "/api/now/table/incident", nil, nil); status != 200 {
 		t.Errorf("GET under a POST fault: %d", status)
 	}
 	f.ClearFaults()
+	// A fault's message is the detail of ServiceNow's error body.
+	f.Inject(fakekit.Fault{Status: http.StatusBadRequest, Message: "echo"})
+	status, _, out = call(t, f, http.MethodGet, "/api/now/table/incident", nil, nil)
+	wantError(t, status, 400, out, "Bad Request")
+	if e, _ := out["error"].(map[string]any); e["detail"] != "echo" {
+		t.Errorf("detail %v, want the fault's message", e["detail"])
+	}
+	// A fault aimed at /api/ leaves the OAuth token endpoint alone.
+	f.Inject(fakekit.Fault{Path: "/api/", Status: 500})
+	good := url.Values{"grant_type": {"client_credentials"}, "client_id": {snowfake.ClientID}, "client_secret": {snowfake.ClientSecret}}
+	if status, _ := token(t, f, good); status != 200 {
+		t.Errorf("token request under an /api/ fault: %d", status)
+	}
+	if status, _, _ := call(t, f, http.MethodGet, "/api/now/table/incident", nil, nil); status != 500 {
+		t.Errorf("the /api/ fault: %d", status)
+	}
 
 	get := func() (*http.Response, []byte, error) {
 		req, _ := http.NewRequest(http.MethodGet, f.URL+"/api/now/table/sys_user", nil)
@@ -353,15 +378,15 @@ func TestFaults(t *testing.T) {
 		data, err := io.ReadAll(resp.Body)
 		return resp, data, err
 	}
-	f.Inject(snowfake.Fault{Body: snowfake.BodyMalformed})
+	f.Inject(fakekit.Fault{Body: fakekit.BodyMalformed})
 	if _, data, err := get(); err != nil || json.Valid(data) {
 		t.Errorf("malformed: %v %q", err, data)
 	}
-	f.Inject(snowfake.Fault{Body: snowfake.BodyTruncated})
+	f.Inject(fakekit.Fault{Body: fakekit.BodyTruncated})
 	if _, _, err := get(); err == nil {
 		t.Errorf("truncated: no error")
 	}
-	f.Inject(snowfake.Fault{Body: snowfake.BodyOversized, Size: 5000})
+	f.Inject(fakekit.Fault{Body: fakekit.BodyOversized, Size: 5000})
 	if _, data, err := get(); err != nil || len(data) != 5000 || !json.Valid(data) {
 		t.Errorf("oversized: %v %d", err, len(data))
 	}
@@ -369,6 +394,30 @@ func TestFaults(t *testing.T) {
 	start := time.Now()
 	if _, _, err := get(); err != nil || time.Since(start) < 100*time.Millisecond {
 		t.Errorf("delay: %v after %v", err, time.Since(start))
+	}
+}
+
+// TestRequestLog: every answer carries an X-Transaction-ID, and the kit's
+// log has every request, token requests included.
+func TestRequestLog(t *testing.T) {
+	f := newFake(t)
+	_, hdr, _ := call(t, f, http.MethodGet, "/api/now/table/incident", url.Values{"sysparm_limit": {"1"}}, nil)
+	id := hdr.Get("X-Transaction-ID")
+	if id == "" {
+		t.Fatal("no X-Transaction-ID")
+	}
+	token(t, f, url.Values{"grant_type": {"client_credentials"}, "client_id": {snowfake.ClientID}, "client_secret": {snowfake.ClientSecret}})
+	reqs := f.Requests()
+	if len(reqs) != 2 || reqs[0].RequestID != id || reqs[0].Status != 200 || reqs[0].Query.Get("sysparm_limit") != "1" ||
+		reqs[1].Path != "/oauth_token.do" || reqs[1].RequestID == id {
+		t.Errorf("log %+v", reqs)
+	}
+	if f.Count(http.MethodGet, "/api/now/table/incident") != 1 || f.TokenRequests() != 1 || len(f.Queries()) != 0 {
+		t.Errorf("Count %d, TokenRequests %d, Queries %v", f.Count(http.MethodGet, "/api/now/table/incident"), f.TokenRequests(), f.Queries())
+	}
+	f.ResetRequests()
+	if len(f.Requests()) != 0 || f.TokenRequests() != 0 {
+		t.Error("ResetRequests")
 	}
 }
 
