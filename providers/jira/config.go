@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"github.com/seed-e6251c81/synqly/connectors/notifications"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/providers"
@@ -98,4 +99,7 @@ var Ticketing = ticketing.Registration{
 	Open: openTicketing,
 }
 
-func init() { ticketing.Register(Ticketing) }
+func init() {
+	ticketing.Register(Ticketing)
+	notifications.Register(Notifications)
+}

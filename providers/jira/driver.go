@@ -29,6 +29,12 @@ func openTicketing(_ context.Context, req providers.OpenRequest) (ticketing.Driv
 	if err != nil {
 		return nil, err
 	}
+	return buildDriver(req, cfg)
+}
+
+// buildDriver builds the driver of the site cfg describes, for every
+// connector the package serves.
+func buildDriver(req providers.OpenRequest, cfg *TicketingConfig) (*driver, error) {
 	auth, err := authFor(req.Credential("credential"))
 	if err != nil {
 		return nil, err

@@ -53,7 +53,9 @@ func RunFaults(t *testing.T, h FaultHarness) {
 	if h.Open == nil || h.Registration.ID == "" {
 		t.Fatal("notificationstest: FaultHarness.Open and FaultHarness.Registration are required")
 	}
-	target := func(open func(*testing.T, providers.OpenRequest) (notifications.Driver, *fakekit.Kit), secrets []string) func(*testing.T, faultsuite.Env) (*fakekit.Kit, faultsuite.Target) {
+	// A refused credential's target has no read: reading needs a message,
+	// and sending one is refused.
+	target := func(open func(*testing.T, providers.OpenRequest) (notifications.Driver, *fakekit.Kit), secrets []string, refused bool) func(*testing.T, faultsuite.Env) (*fakekit.Kit, faultsuite.Target) {
 		return func(t *testing.T, env faultsuite.Env) (*fakekit.Kit, faultsuite.Target) {
 			d, kit := open(t, providers.OpenRequest{HTTPOptions: env.HTTP, Logger: env.Logger})
 			if d == nil || kit == nil {
@@ -73,7 +75,7 @@ func RunFaults(t *testing.T, h FaultHarness) {
 				_, err := c.GetMessage(ctx, id)
 				return err
 			}
-			if h.NoVendorRead {
+			if h.NoVendorRead || refused {
 				read = nil
 			}
 			return kit, faultsuite.Target{
@@ -86,13 +88,13 @@ func RunFaults(t *testing.T, h FaultHarness) {
 		}
 	}
 	fh := faultsuite.Harness{
-		Provider: h.Registration.ID, Open: target(h.Open, nil), Secrets: h.Secrets,
+		Provider: h.Registration.ID, Open: target(h.Open, nil, false), Secrets: h.Secrets,
 		IdempotentWrite: h.IdempotentCreate, RateLimitWithoutRetryAfter: h.RateLimitWithoutRetryAfter,
 		RefreshesOn401:     h.RefreshesOn401,
 		WriteAnswerIgnored: h.WriteAnswerIgnored,
 	}
 	if h.OpenUnauthorized != nil {
-		fh.OpenUnauthorized = target(h.OpenUnauthorized, h.UnauthorizedSecrets)
+		fh.OpenUnauthorized = target(h.OpenUnauthorized, h.UnauthorizedSecrets, true)
 	}
 	faultsuite.Run(t, fh)
 }
