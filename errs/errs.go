@@ -197,6 +197,9 @@ func (e *Error) Is(target error) bool {
 // without one, Canceled or DeadlineExceeded if it is a context error, else
 // "".
 func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	switch {
 	case errors.As(err, &e):

@@ -273,10 +273,15 @@ func (c *Client) where(method, path string) string {
 	return fmt.Sprintf("%s: %s %s", c.opts.Vendor, method, c.redactPath(path))
 }
 
-type (
-	idempotentKey struct{}
-	attemptKey    struct{}
-)
+// callKey keys the *call of a request in its context, where checkRetry and
+// countAttempts find it.
+type callKey struct{}
+
+// call is what the retry hooks need to know of one Do.
+type call struct {
+	idempotent bool
+	attempts   int
+}
 
 // Do sends r, retrying as the Options say, and returns the response of a
 // 2xx status; any other outcome is an *errs.Error.
@@ -312,7 +317,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
 		idem = true
 	}
-	ctx = context.WithValue(ctx, idempotentKey{}, idem)
+	info := &call{idempotent: idem}
+	ctx = context.WithValue(ctx, callKey{}, info)
 	var rb any
 	if body != nil {
 		rb = body
@@ -337,8 +343,6 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		return nil, err
 	}
 	start := time.Now()
-	attempt := 0
-	req.Request = req.Request.WithContext(context.WithValue(ctx, attemptKey{}, &attempt))
 	resp, err := c.rc.Do(req)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized {
 		// A token the vendor revoked before its expiry: fetch a new one and
@@ -356,11 +360,11 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		return nil, c.transportError(caller, ctx, r, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
+	data, err := readBody(resp, c.opts.MaxResponseBytes)
 	if c.logger.Enabled(ctx, slog.LevelDebug) {
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "provider call", slog.String("vendor", c.opts.Vendor),
 			slog.String("method", r.Method), slog.String("path", c.redactPath(r.Path)), slog.Int("status", resp.StatusCode),
-			slog.Int("attempts", attempt), slog.Duration("duration", time.Since(start)))
+			slog.Int("attempts", info.attempts), slog.Duration("duration", time.Since(start)))
 	}
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: data, c: c, method: r.Method, path: r.Path}
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
@@ -383,10 +387,23 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	return out, nil
 }
 
+// readBody reads a response body of at most max bytes (one more, to tell
+// that it is longer), in one allocation when the vendor announced its
+// length.
+func readBody(resp *http.Response, max int64) ([]byte, error) {
+	r := io.LimitReader(resp.Body, max+1)
+	if n := resp.ContentLength; n >= 0 && n <= max {
+		buf := bytes.NewBuffer(make([]byte, 0, n+1)) // +1: ReadFrom stops at EOF without growing
+		_, err := buf.ReadFrom(r)
+		return buf.Bytes(), err
+	}
+	return io.ReadAll(r)
+}
+
 // countAttempts records the attempt number in the request's counter.
 func countAttempts(_ retryablehttp.Logger, r *http.Request, n int) {
-	if p, ok := r.Context().Value(attemptKey{}).(*int); ok {
-		*p = n + 1
+	if p, ok := r.Context().Value(callKey{}).(*call); ok {
+		p.attempts = n + 1
 	}
 }
 
@@ -412,7 +429,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	idem, _ := ctx.Value(idempotentKey{}).(bool)
+	info, _ := ctx.Value(callKey{}).(*call)
+	idem := info != nil && info.idempotent
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) && (strings.Contains(ue.Error(), "unsupported protocol scheme") || strings.Contains(ue.Error(), "stopped after")) {

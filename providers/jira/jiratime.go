@@ -23,13 +23,17 @@ const jiraTimeLayout = "2006-01-02T15:04:05.000-0700"
 // parseJiraTime parses a Jira timestamp or date; ok is false for anything
 // else.
 func parseJiraTime(s string) (time.Time, bool) {
+	switch {
+	case s == "":
+		return time.Time{}, false
+	case len(s) == len(time.DateOnly):
+		t, err := time.Parse(time.DateOnly, s)
+		return t, err == nil
+	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), true
 		}
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, true
 	}
 	return time.Time{}, false
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -114,13 +115,8 @@ func Run[D any](ctx context.Context, b *Binding[D], op string, fn func(ctx conte
 // and the operation.
 func Checkpoint[T any](ctx context.Context, connector providers.Category, op string, r *providers.Resolved, fn func(ctx context.Context) (T, error)) (T, error) {
 	tel := telemetryOf(r.Telemetry)
-	name := string(connector) + "." + op
-	attrs := []attribute.KeyValue{
-		attribute.String("synqly.connector", string(connector)),
-		attribute.String("synqly.provider", r.Provider.ID),
-		attribute.String("synqly.operation", op),
-	}
-	ctx, span := tel.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	lb := labelsOf(connector, r.Provider.ID, op)
+	ctx, span := tel.tracer.Start(ctx, lb.name, clientSpan, lb.spanAttrs)
 	if r.IntegrationID != "" {
 		span.SetAttributes(attribute.String("synqly.integration_id", r.IntegrationID))
 	}
@@ -128,14 +124,14 @@ func Checkpoint[T any](ctx context.Context, connector providers.Category, op str
 	v, err := fn(ctx)
 	elapsed := time.Since(start)
 	err = Wrap(err, r.Provider.ID, op)
-	code := errs.CodeOf(err)
+	set := lb.set
 	if err != nil {
+		code := errs.CodeOf(err)
 		span.RecordError(err)
 		span.SetStatus(codes.Error, string(code))
-		attrs = append(attrs, attribute.String("error.type", string(code)))
+		set = metric.WithAttributeSet(attribute.NewSet(append(slices.Clone(lb.attrs), attribute.String("error.type", string(code)))...))
 	}
 	span.End()
-	set := metric.WithAttributeSet(attribute.NewSet(attrs...))
 	tel.calls.Add(ctx, 1, set)
 	tel.duration.Record(ctx, elapsed.Seconds(), set)
 	if tel.log.Enabled(ctx, slog.LevelDebug) {
@@ -182,6 +178,43 @@ func Wrap(err error, provider, op string) error {
 		code = errs.Provider
 	}
 	return &errs.Error{Code: code, Provider: provider, Operation: op, Message: "the driver failed", Cause: err}
+}
+
+// labels are what names one connector operation of one provider in spans
+// and metrics, made once per (connector, provider, operation): a call that
+// succeeds allocates none of them.
+type labels struct {
+	name      string
+	attrs     []attribute.KeyValue
+	spanAttrs trace.SpanStartEventOption
+	set       metric.MeasurementOption
+}
+
+type labelKey struct {
+	connector providers.Category
+	provider  string
+	op        string
+}
+
+var labelCache sync.Map // labelKey -> *labels
+
+// clientSpan marks every connector span as a client's call.
+var clientSpan = trace.WithSpanKind(trace.SpanKindClient)
+
+func labelsOf(connector providers.Category, provider, op string) *labels {
+	k := labelKey{connector, provider, op}
+	if l, ok := labelCache.Load(k); ok {
+		return l.(*labels)
+	}
+	attrs := []attribute.KeyValue{
+		attribute.String("synqly.connector", string(connector)),
+		attribute.String("synqly.provider", provider),
+		attribute.String("synqly.operation", op),
+	}
+	l := &labels{name: string(connector) + "." + op, attrs: attrs, spanAttrs: trace.WithAttributes(attrs...),
+		set: metric.WithAttributeSet(attribute.NewSet(attrs...))}
+	actual, _ := labelCache.LoadOrStore(k, l)
+	return actual.(*labels)
 }
 
 // telemetry is what Checkpoint reports through, for one Telemetry.
