@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/seed-e6251c81/synqly"
 	"github.com/seed-e6251c81/synqly/connectors/notifications"
@@ -76,4 +78,30 @@ func TestNotificationsThroughTheStore(t *testing.T) {
 	require.NoError(t, a.Integrations.Delete(ctx, acct.ID, id))
 	_, err = nb.GetMessage(ctx, n.ID)
 	require.ErrorIs(t, err, synqly.ErrNotFound, "the messages go with the integration")
+}
+
+// TestConnectorTelemetry: the tracer and meter providers given to the
+// client see every connector call, with the integration it was for.
+func TestConnectorTelemetry(t *testing.T) {
+	ctx := context.Background()
+	spans := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
+	defer tp.Shutdown(ctx)
+	c, _ := newClient(t, synqly.WithTracerProvider(tp))
+	acct := mustAccount(t, c, "Acme")
+	res, err := c.Account(acct.ID).Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: "alerts",
+		ProviderConfig: &synqly.ProviderConfig{Type: mock.NotificationsID, Config: &mock.NotificationsConfig{}}})
+	require.NoError(t, err)
+	nc, err := notifications.Open(ctx, c, res.Integration.ID)
+	require.NoError(t, err)
+	_, err = nc.CreateMessage(ctx, notifications.CreateMessageRequest{Summary: "hello"})
+	require.NoError(t, err)
+	_, err = nc.GetMessage(ctx, "MSG-99999999")
+	require.ErrorIs(t, err, synqly.ErrNotFound)
+	got := spans.GetSpans()
+	require.Len(t, got, 2)
+	assert.Equal(t, "notifications.create_message", got[0].Name)
+	assert.Contains(t, fmt.Sprint(got[0].Attributes), res.Integration.ID)
+	assert.Contains(t, fmt.Sprint(got[0].Attributes), mock.NotificationsID)
+	assert.Equal(t, "not_found", got[1].Status.Description)
 }
