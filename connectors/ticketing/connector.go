@@ -34,26 +34,17 @@ type Connector struct {
 //
 //	tk, err := ticketing.Open(ctx, client.Account(accountID), integrationID)
 func Open(ctx context.Context, src providers.Source, integrationID string) (*Connector, error) {
-	if src == nil {
-		return nil, errs.Invalid("source", "ticketing.Open needs a source: a *synqly.Client or *synqly.AccountScope")
-	}
-	c := &Connector{b: kit.Bind[Driver](providers.Ticketing, src, integrationID)}
-	if _, _, err := c.b.Resolve(ctx); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return kit.Open(ctx, providers.Ticketing, src, integrationID, bound)
 }
+
+func bound(b *kit.Binding[Driver]) *Connector { return &Connector{b: b} }
 
 // NewConnector returns a Connector over a driver built directly with the
 // registration's Open (tests, programs without a store): r declares what
 // the driver supports. Telemetry goes to the OpenTelemetry globals; tel,
 // if given, says where else.
 func NewConnector(r Registration, d Driver, tel ...providers.Telemetry) *Connector {
-	var t providers.Telemetry
-	if len(tel) > 0 {
-		t = tel[0]
-	}
-	return &Connector{b: kit.Fixed[Driver](providers.Ticketing, r.Provider(), d, t)}
+	return bound(kit.Fixed(r.Provider(), d, tel...))
 }
 
 // do runs one operation through the connector kit: driver resolution, the
@@ -78,11 +69,7 @@ func (c *Connector) Capabilities(ctx context.Context) (Capabilities, error) {
 	if c == nil {
 		return Capabilities{}, errs.New(errs.InvalidInput, "ticketing: nil Connector")
 	}
-	_, r, err := c.b.Resolve(ctx)
-	if err != nil {
-		return Capabilities{}, err
-	}
-	return capabilitiesOf(r.Provider).clone(), nil
+	return kit.Capabilities[Driver, Capabilities](ctx, c.b)
 }
 
 // Limits on user text sent to providers.

@@ -23,13 +23,6 @@ type Capabilities struct {
 	Orders []string
 }
 
-// clone returns a copy of c that shares no slice with it: a registration
-// is an exported variable, and what the registry keeps must not change
-// with it.
-func (c Capabilities) clone() Capabilities {
-	return Capabilities{Operations: slices.Clone(c.Operations), Orders: slices.Clone(c.Orders)}
-}
-
 // Supports reports whether op is in c.Operations.
 func (c Capabilities) Supports(op Operation) bool { return slices.Contains(c.Operations, op) }
 

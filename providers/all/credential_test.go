@@ -24,6 +24,9 @@ var configWith = map[string]func(*credential.Ref) providers.Config{
 	servicenow.TicketingID: func(r *credential.Ref) providers.Config {
 		return &servicenow.TicketingConfig{URL: "https://example.service-now.com", Credential: r}
 	},
+	jira.NotificationsID: func(r *credential.Ref) providers.Config {
+		return &jira.NotificationsConfig{URL: "https://example.atlassian.net", Credential: r}
+	},
 	pagerduty.TicketingID: func(r *credential.Ref) providers.Config {
 		return &pagerduty.TicketingConfig{URL: "https://api.pagerduty.com", Credential: r}
 	},

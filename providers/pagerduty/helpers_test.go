@@ -1,16 +1,15 @@
 package pagerduty_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty/pdfake"
 )
@@ -77,25 +76,8 @@ func connector(t testing.TB, srv *pdfake.Server) *ticketing.Connector {
 		DefaultProject: pdfake.ServiceWeb}, providers.HTTPOptions{}))
 }
 
-// logBuffer captures log output, safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
+// logBuffer captures logs (fakekit.Logs).
+type logBuffer = fakekit.Logs
 
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// debugLogger returns a logger writing every level to b.
-func debugLogger(b *logBuffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+// debugLogger returns a logger that writes everything to b.
+func debugLogger(b *logBuffer) *slog.Logger { return b.Logger() }

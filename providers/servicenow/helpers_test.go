@@ -1,10 +1,8 @@
 package servicenow
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/internal/httpx"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 	"github.com/seed-e6251c81/synqly/providers/servicenow/snowfake"
 )
 
@@ -106,28 +105,11 @@ func openDriver(t testing.TB, f *snowfake.Server, mode string) *driver {
 // connector wraps a driver for tests that go through the portable API.
 func connector(d ticketing.Driver) *ticketing.Connector { return ticketing.NewConnector(Ticketing, d) }
 
-// logBuffer is a concurrency-safe buffer for captured logs.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// logBuffer captures logs (fakekit.Logs).
+type logBuffer = fakekit.Logs
 
 // debugLogger returns a logger that writes everything to b.
-func debugLogger(b *logBuffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+func debugLogger(b *logBuffer) *slog.Logger { return b.Logger() }
 
 // plainClient returns a fresh client with its own transport, so a test can
 // close its idle connections.

@@ -16,7 +16,6 @@
 package faultsuite
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -27,7 +26,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -97,6 +95,44 @@ type Harness struct {
 	// nothing the driver reads (a webhook's 202 Accepted): body faults on
 	// it are not errors, and are not injected.
 	WriteAnswerIgnored bool
+}
+
+// Targets turns a driver a fakekit.Harness opened into the connector's
+// target: a Connector over it reporting to env.Telemetry, and the
+// connector's read and write. refused says the driver's credential is the
+// one the fake refuses (its target needs no read).
+type Targets[D any] func(t *testing.T, d D, env Env, refused bool) Target
+
+// RunHarness runs the suite over a connector's provider: h opens drivers,
+// targets makes the connector's operations of them.
+func RunHarness[D any, C providers.Declared[C]](t *testing.T, h fakekit.Harness[D, C], targets Targets[D]) {
+	t.Helper()
+	if h.Open == nil || h.Registration.ID == "" {
+		t.Fatal("FaultHarness.Open and FaultHarness.Registration are required")
+	}
+	target := func(open func(*testing.T, providers.OpenRequest) (D, *fakekit.Kit), secrets []string, refused bool) func(*testing.T, Env) (*fakekit.Kit, Target) {
+		return func(t *testing.T, env Env) (*fakekit.Kit, Target) {
+			d, kit := open(t, providers.OpenRequest{HTTPOptions: env.HTTP, Logger: env.Logger})
+			if kit == nil {
+				t.Fatal("FaultHarness.Open returned no kit")
+			}
+			tg := targets(t, d, env, refused)
+			if h.NoVendorRead || refused {
+				tg.Read = nil
+			}
+			tg.Secrets = secrets
+			return kit, tg
+		}
+	}
+	fh := Harness{
+		Provider: h.Registration.ID, Open: target(h.Open, nil, false), Secrets: h.Secrets,
+		IdempotentWrite: h.IdempotentCreate, RateLimitWithoutRetryAfter: h.RateLimitWithoutRetryAfter,
+		RefreshesOn401: h.RefreshesOn401, WriteAnswerIgnored: h.WriteAnswerIgnored,
+	}
+	if h.OpenUnauthorized != nil {
+		fh.OpenUnauthorized = target(h.OpenUnauthorized, h.UnauthorizedSecrets, true)
+	}
+	Run(t, fh)
 }
 
 // Run runs the suite, one subtest per failure.
@@ -527,11 +563,11 @@ func (s *suite) secretsNeverShown(t *testing.T) {
 	if len(s.h.Secrets) == 0 {
 		t.Fatal("Harness.Secrets is empty: the suite cannot check that they never show")
 	}
-	var logs syncBuffer
+	var logs fakekit.Logs
 	spans := tracetest.NewInMemoryExporter()
 	tp := trace.NewTracerProvider(trace.WithSyncer(spans))
 	defer tp.Shutdown(context.Background())
-	env := Env{HTTP: fast, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	env := Env{HTTP: fast, Logger: logs.Logger()}
 	env.Telemetry = providers.Telemetry{Logger: env.Logger, TracerProvider: tp}
 	kit, tg := s.h.Open(t, env)
 	defer tg.Close()
@@ -603,27 +639,3 @@ func (s *suite) noSecrets(t *testing.T, where, text string, more ...string) {
 }
 
 func clip(s string) string { return textcheck.ClipN(s, 2000) }
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func (b *syncBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Len()
-}

@@ -50,11 +50,42 @@ func Bind[D any](connector providers.Category, src providers.Source, integration
 	}}
 }
 
+// Open is a connector package's Open: it binds the connector to the
+// integration of src and resolves it once, so that an integration that is
+// missing, of another connector or with an expired credential fails at
+// once; wrap makes the connector's own type of the binding.
+func Open[D, T any](ctx context.Context, connector providers.Category, src providers.Source, integrationID string, wrap func(*Binding[D]) *T) (*T, error) {
+	if src == nil {
+		return nil, errs.Invalid("source", "%s.Open needs a source: a *synqly.Client or a *synqly.AccountScope", connector)
+	}
+	b := Bind[D](connector, src, integrationID)
+	if _, _, err := b.Resolve(ctx); err != nil {
+		return nil, err
+	}
+	return wrap(b), nil
+}
+
 // Fixed returns a binding to a driver built directly (tests, programs
-// without a store): p is the provider's registration.
-func Fixed[D any](connector providers.Category, p providers.Provider, d D, tel providers.Telemetry) *Binding[D] {
-	r := &providers.Resolved{Driver: d, Provider: p, Telemetry: tel}
-	return &Binding[D]{connector: connector, resolve: func(context.Context) (*providers.Resolved, error) { return r, nil }}
+// without a store): p is the provider's registration, tel (the first, if
+// any) where the checkpoint reports besides the OpenTelemetry globals.
+func Fixed[D any](p providers.Provider, d D, tel ...providers.Telemetry) *Binding[D] {
+	r := &providers.Resolved{Driver: d, Provider: p}
+	if len(tel) > 0 {
+		r.Telemetry = tel[0]
+	}
+	return &Binding[D]{connector: p.Category, resolve: func(context.Context) (*providers.Resolved, error) { return r, nil }}
+}
+
+// Capabilities returns the typed capabilities of the bound provider (a
+// copy).
+func Capabilities[D any, C providers.Declared[C]](ctx context.Context, b *Binding[D]) (C, error) {
+	var zero C
+	_, r, err := b.Resolve(ctx)
+	if err != nil {
+		return zero, err
+	}
+	c, _ := r.Provider.Capabilities.(C)
+	return c.Copy(), nil
 }
 
 // Resolve returns the driver and its provider, checking the driver's type.

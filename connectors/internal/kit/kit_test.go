@@ -36,7 +36,7 @@ func telemetry(t *testing.T) (providers.Telemetry, *tracetest.InMemoryExporter, 
 }
 
 func fixed(tel providers.Telemetry, ops ...string) *kit.Binding[*drv] {
-	return kit.Fixed[*drv](providers.Ticketing, providers.Provider{ID: "ticketing_x", Operations: ops}, &drv{"x"}, tel)
+	return kit.Fixed(providers.Provider{ID: "ticketing_x", Category: providers.Ticketing, Operations: ops}, &drv{"x"}, tel)
 }
 
 func TestCheckpoint(t *testing.T) {
@@ -147,7 +147,7 @@ func has(attrs []attribute.KeyValue, k, v string) bool {
 // TestBindingChecksTheDriver: a source answering a driver of another
 // connector is an internal error, not a panic.
 func TestBindingChecksTheDriver(t *testing.T) {
-	b := kit.Fixed[*drv](providers.Ticketing, providers.Provider{ID: "x"}, nil, providers.Telemetry{})
+	b := kit.Fixed[*drv](providers.Provider{ID: "x", Category: providers.Ticketing}, nil)
 	if _, _, err := b.Resolve(context.Background()); err != nil {
 		t.Errorf("a typed nil is still a *drv: %v", err)
 	}

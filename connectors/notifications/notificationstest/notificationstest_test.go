@@ -2,13 +2,12 @@ package notificationstest_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/seed-e6251c81/synqly/connectors/internal/conformance"
 	"github.com/seed-e6251c81/synqly/connectors/notifications"
 	"github.com/seed-e6251c81/synqly/connectors/notifications/notificationstest"
 	"github.com/seed-e6251c81/synqly/errs"
@@ -97,21 +96,20 @@ func (d sharedIDs) CreateMessage(ctx context.Context, req notifications.CreateMe
 }
 
 var broken = map[string]struct {
-	wrap    func(notifications.Driver) notifications.Driver
-	ops     func([]notifications.Operation) []notifications.Operation
-	subtest string
-	message string
+	wrap func(notifications.Driver) notifications.Driver
+	ops  func([]notifications.Operation) []notifications.Operation
+	conformance.Broken
 }{
-	"lost summary":  {func(d notifications.Driver) notifications.Driver { return lostSummary{d} }, nil, "CreateGet", "GetMessage returned"},
-	"never cleared": {func(d notifications.Driver) notifications.Driver { return neverCleared{d} }, nil, "Clear", "want status CLOSED"},
-	"wrong not found": {func(d notifications.Driver) notifications.Driver { return wrongNotFound{d} }, nil, "NotFound",
-		"want ErrNotFound, got provider_error"},
-	"shared ids": {func(d notifications.Driver) notifications.Driver { return sharedIDs{d, new(atomic.Int64)} }, nil, "Concurrency",
-		"two notifications got the id"},
-	"undeclared op": {same, without(notifications.OpGetMessage), "RegistryConsistency",
-		"does not declare get_message, but the driver implements it"},
-	"unimplemented op": {func(d notifications.Driver) notifications.Driver { return createOnly{d} }, nil, "RegistryConsistency",
-		"declares get_message, but the driver answers it with ErrUnsupported"},
+	"lost summary":  {func(d notifications.Driver) notifications.Driver { return lostSummary{d} }, nil, conformance.Broken{Subtest: "CreateGet", Message: "GetMessage returned"}},
+	"never cleared": {func(d notifications.Driver) notifications.Driver { return neverCleared{d} }, nil, conformance.Broken{Subtest: "Clear", Message: "want status CLOSED"}},
+	"wrong not found": {func(d notifications.Driver) notifications.Driver { return wrongNotFound{d} }, nil,
+		conformance.Broken{Subtest: "NotFound", Message: "want ErrNotFound, got provider_error"}},
+	"shared ids": {func(d notifications.Driver) notifications.Driver { return sharedIDs{d, new(atomic.Int64)} }, nil,
+		conformance.Broken{Subtest: "Concurrency", Message: "two notifications got the id"}},
+	"undeclared op": {same, without(notifications.OpGetMessage), conformance.Broken{Subtest: "RegistryConsistency",
+		Message: "does not declare get_message, but the driver implements it"}},
+	"unimplemented op": {func(d notifications.Driver) notifications.Driver { return createOnly{d} }, nil,
+		conformance.Broken{Subtest: "RegistryConsistency", Message: "declares get_message, but the driver answers it with ErrUnsupported"}},
 }
 
 const brokenEnv = "NOTIFICATIONSTEST_BROKEN"
@@ -119,10 +117,7 @@ const brokenEnv = "NOTIFICATIONSTEST_BROKEN"
 // TestBroken runs the suite over one broken driver; TestSuiteCatches runs
 // it in a child process and expects it to fail.
 func TestBroken(t *testing.T) {
-	name := os.Getenv(brokenEnv)
-	if name == "" {
-		t.Skip("run by TestSuiteCatches in a child process")
-	}
+	name := conformance.BrokenCase(t, brokenEnv)
 	b, ok := broken[name]
 	if !ok {
 		t.Fatalf("no broken driver %q", name)
@@ -131,24 +126,9 @@ func TestBroken(t *testing.T) {
 }
 
 func TestSuiteCatches(t *testing.T) {
-	if os.Getenv(brokenEnv) != "" {
-		t.Skip("in a child process")
-	}
+	cases := map[string]conformance.Broken{}
 	for name, b := range broken {
-		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
-			t.Parallel()
-			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestBroken$/^"+b.subtest+"$", "-test.v", "-test.count=1")
-			cmd.Env = append(os.Environ(), brokenEnv+"="+name)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a driver that is broken (%s):\n%s", name, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestBroken/"+b.subtest) {
-				t.Errorf("subtest %s did not fail:\n%s", b.subtest, out)
-			}
-			if !strings.Contains(string(out), b.message) {
-				t.Errorf("the failure does not say %q:\n%s", b.message, out)
-			}
-		})
+		cases[name] = b.Broken
 	}
+	conformance.Catches(t, brokenEnv, cases)
 }

@@ -49,6 +49,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/seed-e6251c81/synqly/connectors/internal/conformance"
 	"github.com/seed-e6251c81/synqly/connectors/notifications"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
@@ -102,15 +103,7 @@ type env struct {
 
 func open(t *testing.T, h Harness) *env {
 	t.Helper()
-	d := h.Open(t)
-	if d == nil {
-		t.Fatal("Harness.Open returned a nil driver")
-	}
-	t.Cleanup(func() {
-		if err := d.Close(); err != nil {
-			t.Errorf("driver.Close: %v", err)
-		}
-	})
+	d := conformance.OpenDriver(t, h.Open)
 	caps := h.Registration.Capabilities
 	s := &spy{t: t, d: d, caps: caps, calls: map[notifications.Operation]int{}}
 	return &env{t: t, ctx: t.Context(), spy: s, c: notifications.NewConnector(h.Registration, s), caps: caps}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed-e6251c81/synqly/connectors/internal/conformance"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/errs"
 )
@@ -94,15 +95,7 @@ type env struct {
 
 func open(t *testing.T, h Harness) *env {
 	t.Helper()
-	d := h.Open(t)
-	if d == nil {
-		t.Fatal("Harness.Open returned a nil driver")
-	}
-	t.Cleanup(func() {
-		if err := d.Close(); err != nil {
-			t.Errorf("driver.Close: %v", err)
-		}
-	})
+	d := conformance.OpenDriver(t, h.Open)
 	caps := h.Registration.Capabilities
 	s := newSpy(t, d, caps)
 	return &env{t: t, h: h, ctx: t.Context(), spy: s, c: ticketing.NewConnector(h.Registration, s), caps: caps}

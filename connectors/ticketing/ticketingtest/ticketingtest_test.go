@@ -2,13 +2,12 @@ package ticketingtest_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/seed-e6251c81/synqly/connectors/internal/conformance"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing/ticketingtest"
 	"github.com/seed-e6251c81/synqly/errs"
@@ -169,34 +168,33 @@ func (d sharedIDs) CreateTicket(ctx context.Context, req ticketing.CreateTicketR
 }
 
 var broken = map[string]struct {
-	wrap    func(ticketing.Driver) ticketing.Driver
-	subtest string // a subtest that must fail
-	message string // what the failure must say
+	wrap func(ticketing.Driver) ticketing.Driver
+	conformance.Broken
 	// caps, when set, changes what the registration declares.
 	caps func(ticketing.Capabilities) ticketing.Capabilities
 }{
-	"lost summary":       {func(d ticketing.Driver) ticketing.Driver { return lostSummary{d} }, "CreateGet", "the summary must round-trip exactly", nil},
-	"stuck cursor":       {func(d ticketing.Driver) ticketing.Driver { return stuckCursor{d} }, "Paging", "returned the cursor it was given", nil},
-	"drops last":         {func(d ticketing.Driver) ticketing.Driver { return dropsLast{d} }, "Paging", "missing", nil},
-	"wrong not found":    {func(d ticketing.Driver) ticketing.Driver { return wrongNotFound{d} }, "NotFound", "get_ticket on ticket MISSING-99999999, which does not exist: want not_found, got provider_error", nil},
-	"ignores status":     {func(d ticketing.Driver) ticketing.Driver { return ignoresStatus{d} }, "Patch", `status is "Open", want "Done"`, nil},
-	"keeps comments":     {func(d ticketing.Driver) ticketing.Driver { return keepsComments{d} }, "Comments", "still lists comment", nil},
-	"corrupts downloads": {func(d ticketing.Driver) ticketing.Driver { return corruptsDownloads{d} }, "Attachments", "differ from the 267 uploaded", nil},
-	"unsorted summaries": {func(d ticketing.Driver) ticketing.Driver { return unsortedSummaries{d} }, "QueryOrders", "out of desc order", nil},
-	"nil page":           {func(d ticketing.Driver) ticketing.Driver { return nilPage{d} }, "Projects", "returned a nil result and a nil error", nil},
-	"unknown op": {same, "Capabilities", `lists "teleport_ticket"`, func(c ticketing.Capabilities) ticketing.Capabilities {
+	"lost summary":       {func(d ticketing.Driver) ticketing.Driver { return lostSummary{d} }, conformance.Broken{Subtest: "CreateGet", Message: "the summary must round-trip exactly"}, nil},
+	"stuck cursor":       {func(d ticketing.Driver) ticketing.Driver { return stuckCursor{d} }, conformance.Broken{Subtest: "Paging", Message: "returned the cursor it was given"}, nil},
+	"drops last":         {func(d ticketing.Driver) ticketing.Driver { return dropsLast{d} }, conformance.Broken{Subtest: "Paging", Message: "missing"}, nil},
+	"wrong not found":    {func(d ticketing.Driver) ticketing.Driver { return wrongNotFound{d} }, conformance.Broken{Subtest: "NotFound", Message: "get_ticket on ticket MISSING-99999999, which does not exist: want not_found, got provider_error"}, nil},
+	"ignores status":     {func(d ticketing.Driver) ticketing.Driver { return ignoresStatus{d} }, conformance.Broken{Subtest: "Patch", Message: `status is "Open", want "Done"`}, nil},
+	"keeps comments":     {func(d ticketing.Driver) ticketing.Driver { return keepsComments{d} }, conformance.Broken{Subtest: "Comments", Message: "still lists comment"}, nil},
+	"corrupts downloads": {func(d ticketing.Driver) ticketing.Driver { return corruptsDownloads{d} }, conformance.Broken{Subtest: "Attachments", Message: "differ from the 267 uploaded"}, nil},
+	"unsorted summaries": {func(d ticketing.Driver) ticketing.Driver { return unsortedSummaries{d} }, conformance.Broken{Subtest: "QueryOrders", Message: "out of desc order"}, nil},
+	"nil page":           {func(d ticketing.Driver) ticketing.Driver { return nilPage{d} }, conformance.Broken{Subtest: "Projects", Message: "returned a nil result and a nil error"}, nil},
+	"unknown op": {same, conformance.Broken{Subtest: "Capabilities", Message: `lists "teleport_ticket"`}, func(c ticketing.Capabilities) ticketing.Capabilities {
 		c.Operations = append(c.Operations, "teleport_ticket")
 		return c
 	}},
-	"undeclared op": {same, "RegistryConsistency", "does not declare list_projects, but the driver implements it",
+	"undeclared op": {same, conformance.Broken{Subtest: "RegistryConsistency", Message: "does not declare list_projects, but the driver implements it"},
 		func(c ticketing.Capabilities) ticketing.Capabilities {
 			c.Operations = slices.DeleteFunc(c.Operations, func(o ticketing.Operation) bool { return o == ticketing.OpListProjects })
 			return c
 		}},
 	"unimplemented op": {func(d ticketing.Driver) ticketing.Driver {
 		return only{d, slices.DeleteFunc(slices.Clone(ticketing.Operations), func(o ticketing.Operation) bool { return o == ticketing.OpListOnCall })}
-	}, "RegistryConsistency", "declares list_on_call, but the driver answers it with ErrUnsupported", nil},
-	"shared ids": {func(d ticketing.Driver) ticketing.Driver { return sharedIDs{d, new(atomic.Int64)} }, "CreateGet", "two CreateTicket calls returned the same id", nil},
+	}, conformance.Broken{Subtest: "RegistryConsistency", Message: "declares list_on_call, but the driver answers it with ErrUnsupported"}, nil},
+	"shared ids": {func(d ticketing.Driver) ticketing.Driver { return sharedIDs{d, new(atomic.Int64)} }, conformance.Broken{Subtest: "CreateGet", Message: "two CreateTicket calls returned the same id"}, nil},
 }
 
 const brokenEnv = "TICKETINGTEST_BROKEN"
@@ -204,10 +202,7 @@ const brokenEnv = "TICKETINGTEST_BROKEN"
 // TestBroken runs the suite over one broken driver; TestSuiteCatches runs
 // it in a child process and expects it to fail.
 func TestBroken(t *testing.T) {
-	name := os.Getenv(brokenEnv)
-	if name == "" {
-		t.Skip("run by TestSuiteCatches in a child process")
-	}
+	name := conformance.BrokenCase(t, brokenEnv)
 	b, ok := broken[name]
 	if !ok {
 		t.Fatalf("no broken driver %q", name)
@@ -218,26 +213,11 @@ func TestBroken(t *testing.T) {
 func same(d ticketing.Driver) ticketing.Driver { return d }
 
 func TestSuiteCatches(t *testing.T) {
-	if os.Getenv(brokenEnv) != "" {
-		t.Skip("in a child process")
-	}
+	cases := map[string]conformance.Broken{}
 	for name, b := range broken {
-		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
-			t.Parallel()
-			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestBroken$/^"+b.subtest+"$", "-test.v", "-test.count=1")
-			cmd.Env = append(os.Environ(), brokenEnv+"="+name)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a driver that is broken (%s):\n%s", name, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestBroken/"+b.subtest) {
-				t.Errorf("subtest %s did not fail:\n%s", b.subtest, out)
-			}
-			if !strings.Contains(string(out), b.message) {
-				t.Errorf("the failure does not say %q:\n%s", b.message, out)
-			}
-		})
+		cases[name] = b.Broken
 	}
+	conformance.Catches(t, brokenEnv, cases)
 }
 
 // only forwards the operations in ops and answers the others with
