@@ -296,6 +296,14 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	u.Path = c.base.Path + r.Path
 	u.RawPath = ""
 	if strings.Contains(r.Path, "%") {
+		// The path is escaped already (url.PathEscape of an id): keep its
+		// escapes as they are, with Path its unescaped form, so that
+		// url.URL does not escape the escapes again.
+		unescaped, err := url.PathUnescape(r.Path)
+		if err != nil {
+			return nil, errs.New(errs.Internal, "%s: the request path is not validly escaped", c.opts.Vendor)
+		}
+		u.Path = c.base.Path + unescaped
 		u.RawPath = c.base.EscapedPath() + r.Path
 	}
 	if len(r.Query) > 0 {
@@ -564,7 +572,7 @@ func (c *Client) statusError(r Request, resp *http.Response, body []byte) error 
 
 // requestIDHeaders are the headers vendors name their request ids in.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Arequestid", "X-Slack-Req-Id",
-	"X-Transaction-Id", "X-Ms-Request-Id", "Client-Request-Id", "X-Amzn-Requestid", "X-Amz-Request-Id"}
+	"X-Transaction-Id", "X-Ms-Request-Id", "Ms-Cv", "X-Correlating-Operationid", "Client-Request-Id", "X-Amzn-Requestid", "X-Amz-Request-Id"}
 
 // VendorError describes a vendor's answer as an errs.ProviderError: the
 // status, the vendor's code and message (Options.ErrorDetail), its request

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -265,4 +266,30 @@ func TestOAuthTokenRevoked(t *testing.T) {
 	_, err = c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/api"})
 	require.ErrorIs(t, err, errs.ErrUnauthorized, "only one retry")
 	assert.Equal(t, int32(5), calls.Load())
+}
+
+// TestEscapedPathSentAsIs: a path escaped by the driver (url.PathEscape of
+// an id holding ';', '/', '%' or a space) reaches the vendor with its
+// escapes, not escaped twice.
+func TestEscapedPathSentAsIs(t *testing.T) {
+	var got []string
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.EscapedPath())
+		io.WriteString(w, `{}`)
+	})
+	c, err := New(s.URL+"/base%20dir", None, fast(Options{}))
+	require.NoError(t, err)
+	for _, id := range []string{"19:abc@thread.tacv2;messageid=1", "a/b", "50%", "two words", "plain"} {
+		_, err := c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/v3/conversations/" + url.PathEscape(id)})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{
+		"/base%20dir/v3/conversations/19:abc@thread.tacv2%3Bmessageid=1",
+		"/base%20dir/v3/conversations/a%2Fb",
+		"/base%20dir/v3/conversations/50%25",
+		"/base%20dir/v3/conversations/two%20words",
+		"/base%20dir/v3/conversations/plain",
+	}, got)
+	_, err = c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/bad%zz"})
+	assert.ErrorIs(t, err, errs.ErrInternal)
 }
