@@ -10,4 +10,6 @@ import (
 	_ "github.com/seed-e6251c81/synqly/providers/mock"
 	_ "github.com/seed-e6251c81/synqly/providers/pagerduty"
 	_ "github.com/seed-e6251c81/synqly/providers/servicenow"
+	_ "github.com/seed-e6251c81/synqly/providers/slack"
+	_ "github.com/seed-e6251c81/synqly/providers/teams"
 )

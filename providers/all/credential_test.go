@@ -12,6 +12,8 @@ import (
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/servicenow"
+	"github.com/seed-e6251c81/synqly/providers/slack"
+	"github.com/seed-e6251c81/synqly/providers/teams"
 )
 
 // configWith builds, per provider that needs a credential, a valid
@@ -30,6 +32,35 @@ var configWith = map[string]func(*credential.Ref) providers.Config{
 	pagerduty.TicketingID: func(r *credential.Ref) providers.Config {
 		return &pagerduty.TicketingConfig{URL: "https://api.pagerduty.com", Credential: r}
 	},
+	slack.NotificationsID: func(r *credential.Ref) providers.Config {
+		return &slack.NotificationsConfig{Channel: "C0123ABCDE", Credential: r}
+	},
+	slack.WebhookID: func(r *credential.Ref) providers.Config { return &slack.WebhookConfig{WebhookURL: r} },
+	teams.NotificationsID: func(r *credential.Ref) providers.Config {
+		return &teams.NotificationsConfig{ChannelID: "19:c@thread.tacv2", TeamID: "19:t@thread.tacv2", Credential: r}
+	},
+}
+
+// field returns the JSON name of the configuration's one credential
+// reference ("credential", "webhook_url").
+func field(cfg providers.Config) string {
+	for name := range cfg.CredentialRefs() {
+		return name
+	}
+	return "credential"
+}
+
+// sample returns a valid inline credential of type t.
+func sample(t credential.Type) credential.Config {
+	switch t {
+	case credential.TypeBasic:
+		return &credential.BasicCredential{Username: "u@example.com", Secret: "t0ken"}
+	case credential.TypeSecret:
+		return &credential.SecretCredential{Secret: "https://hooks.example.com/services/T0/B0/s3cretS3cret"}
+	case credential.TypeOAuthClient:
+		return &credential.OAuthClientCredential{ClientID: "id", ClientSecret: "s3cret"}
+	}
+	return &credential.TokenCredential{Secret: "t0ken"}
 }
 
 // TestConfigRequiresCredential: a configuration without a credential — none,
@@ -54,19 +85,21 @@ func TestConfigRequiresCredential(t *testing.T) {
 			t.Errorf("%s takes credentials: add it to configWith", p.ID)
 			continue
 		}
+		ct := p.CredentialTypes[0]
+		f := field(with(credential.Inline(sample(ct))))
 		for name, ref := range missing {
 			cfg := with(ref)
-			for what, err := range map[string]error{"Validate": cfg.Validate(), "Open": openErr(p, cfg)} {
+			for what, err := range map[string]error{"Validate": cfg.Validate(), "Open": openErr(p, cfg, f, sample(ct))} {
 				var e *errs.Error
-				if !errors.Is(err, errs.ErrInvalidInput) || !errors.As(err, &e) || e.Field != "credential" ||
-					!strings.Contains(e.Message, "credential is required") {
-					t.Errorf("%s: %s with %s: want ErrInvalidInput on credential saying it is required, got %#v", p.ID, what, name, err)
+				if !errors.Is(err, errs.ErrInvalidInput) || !errors.As(err, &e) || e.Field != f ||
+					!strings.Contains(e.Message, f+" is required") {
+					t.Errorf("%s: %s with %s: want ErrInvalidInput on %s saying it is required, got %#v", p.ID, what, name, f, err)
 				}
 			}
 		}
 		for name, ref := range map[string]*credential.Ref{
-			"a reference": credential.RefTo("cred-1", credential.TypeToken),
-			"inline":      credential.Inline(&credential.TokenCredential{Secret: "t0ken"}),
+			"a reference": credential.RefTo("cred-1", ct),
+			"inline":      credential.Inline(sample(ct)),
 		} {
 			if err := with(ref).Validate(); err != nil {
 				t.Errorf("%s: %s: %v", p.ID, name, err)
@@ -75,9 +108,9 @@ func TestConfigRequiresCredential(t *testing.T) {
 	}
 }
 
-func openErr(p providers.Provider, cfg providers.Config) error {
+func openErr(p providers.Provider, cfg providers.Config, field string, cred credential.Config) error {
 	d, err := p.Open(context.Background(), providers.OpenRequest{Config: cfg,
-		Credentials: map[string]credential.Config{"credential": &credential.TokenCredential{Secret: "t0ken"}}})
+		Credentials: map[string]credential.Config{field: cred}})
 	if c, ok := d.(interface{ Close() error }); ok && err == nil {
 		_ = c.Close()
 	}

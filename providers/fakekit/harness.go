@@ -43,6 +43,10 @@ type Harness[D any, C providers.Declared[C]] struct {
 	// webhook's messages are read from the integration's state): the suite
 	// then aims every fault at the create, with a write's rules.
 	NoVendorRead bool
+	// SecretPath says the vendor's URL path is itself a secret (a Slack
+	// incoming webhook's): errors show it redacted, never as the fake saw
+	// it.
+	SecretPath bool
 	// WriteAnswerIgnored says the create reads nothing of the vendor's
 	// successful answer (a webhook's 202 Accepted): body faults on it are
 	// not errors, and are not injected.

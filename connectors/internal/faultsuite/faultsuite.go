@@ -91,6 +91,9 @@ type Harness struct {
 	// RefreshesOn401 says the driver answers a 401 by fetching a new
 	// token (OAuth) and trying once more.
 	RefreshesOn401 bool
+	// SecretPath says the vendor's URL path is a secret: errors show it
+	// redacted.
+	SecretPath bool
 	// WriteAnswerIgnored says the write's successful answer carries
 	// nothing the driver reads (a webhook's 202 Accepted): body faults on
 	// it are not errors, and are not injected.
@@ -127,7 +130,7 @@ func RunHarness[D any, C providers.Declared[C]](t *testing.T, h fakekit.Harness[
 	fh := Harness{
 		Provider: h.Registration.ID, Open: target(h.Open, nil, false), Secrets: h.Secrets,
 		IdempotentWrite: h.IdempotentCreate, RateLimitWithoutRetryAfter: h.RateLimitWithoutRetryAfter,
-		RefreshesOn401: h.RefreshesOn401, WriteAnswerIgnored: h.WriteAnswerIgnored,
+		RefreshesOn401: h.RefreshesOn401, WriteAnswerIgnored: h.WriteAnswerIgnored, SecretPath: h.SecretPath,
 	}
 	if h.OpenUnauthorized != nil {
 		fh.OpenUnauthorized = target(h.OpenUnauthorized, h.UnauthorizedSecrets, true)
@@ -553,7 +556,15 @@ func (s *suite) vendorError(t *testing.T) {
 	if pe.Provider != s.h.Provider || pe.Operation != f.probeName() {
 		t.Errorf("ProviderError names %q/%q, want %q/%q", pe.Provider, pe.Operation, s.h.Provider, f.probeName())
 	}
-	if pe.Status != r.Status || pe.Method != r.Method || pe.Path != r.Path {
+	path := r.Path
+	if s.h.SecretPath {
+		// The path is the secret: it shows redacted.
+		path = pe.Path
+		if !strings.Contains(pe.Path, "[REDACTED]") || strings.Contains(pe.Path, r.Path) {
+			t.Errorf("ProviderError.Path %q: the path is a secret, and must show redacted", pe.Path)
+		}
+	}
+	if pe.Status != r.Status || pe.Method != r.Method || pe.Path != path {
 		t.Errorf("ProviderError says %s %s HTTP %d, the fake saw %s %s and answered %d", pe.Method, pe.Path, pe.Status, r.Method, r.Path, r.Status)
 	}
 	if !strings.Contains(pe.Message, says) && !strings.Contains(pe.Body, says) {
