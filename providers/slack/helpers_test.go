@@ -1,15 +1,14 @@
 package slack_test
 
 import (
-	"bytes"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/connectors/notifications"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 	"github.com/seed-e6251c81/synqly/providers/slack"
 	"github.com/seed-e6251c81/synqly/providers/slack/slackfake"
 )
@@ -94,25 +93,8 @@ func open(t testing.TB, r notifications.Registration, req providers.OpenRequest)
 	return d
 }
 
-// logBuffer captures log output, safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// logBuffer captures logs (fakekit.Logs).
+type logBuffer = fakekit.Logs
 
 // debugLogger returns a logger writing every level to b.
-func debugLogger(b *logBuffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+func debugLogger(b *logBuffer) *slog.Logger { return b.Logger() }

@@ -144,7 +144,7 @@ func TestWebhookSecretRedacted(t *testing.T) {
 	assert.True(t, errors.Is(err, errs.ErrProvider), "%v", err)
 	assert.Contains(t, err.Error(), `slack: POST [REDACTED]: HTTP 200: the response is not the "ok" of an incoming webhook`)
 
-	require.Contains(t, logs.String(), "path=[REDACTED]")
+	require.Contains(t, logs.String(), `"path":"[REDACTED]"`)
 	check("logs", logs.String())
 }
 

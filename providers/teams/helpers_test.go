@@ -1,15 +1,14 @@
 package teams
 
 import (
-	"bytes"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/seed-e6251c81/synqly/connectors/notifications"
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/fakekit"
 	"github.com/seed-e6251c81/synqly/providers/teams/teamsfake"
 )
 
@@ -78,24 +77,8 @@ func connector(d notifications.Driver) *notifications.Connector {
 	return notifications.NewConnector(Notifications, d)
 }
 
-// logBuffer is a concurrency-safe buffer for captured logs.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
+// logBuffer captures logs (fakekit.Logs).
+type logBuffer = fakekit.Logs
 
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func debugLogger(b *logBuffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+// debugLogger returns a logger writing every level to b.
+func debugLogger(b *logBuffer) *slog.Logger { return b.Logger() }

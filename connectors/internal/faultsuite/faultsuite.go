@@ -390,27 +390,19 @@ func (s *suite) serverErrorsExhausted(t *testing.T) {
 }
 
 func (s *suite) serverErrorOnWrite(t *testing.T) {
-	f := s.open(t, fast)
-	f.kit.Inject(at(f.write, fakekit.Fault{Status: http.StatusInternalServerError}))
-	err := f.tg.Write(t.Context())
-	if s.h.IdempotentWrite {
-		if err != nil {
-			t.Errorf("the vendor deduplicates %s: want a retry and success, got %v", f.tg.WriteOp, err)
-		}
-		if n := f.count(f.write); n != 2 {
-			t.Errorf("%s sent %d times, want 2", f.write, n)
-		}
-		return
-	}
-	s.wantCode(t, err, errs.Provider, f.tg.WriteOp)
-	if n := f.count(f.write); n != 1 {
-		t.Errorf("a write the vendor may have run was retried: %s sent %d times", f.write, n)
-	}
+	s.writeFault(t, fakekit.Fault{Status: http.StatusInternalServerError}, "a write the vendor may have run was retried")
 }
 
 func (s *suite) answerLost(t *testing.T) {
+	s.writeFault(t, fakekit.Fault{Body: fakekit.BodyLost}, "a write whose answer was lost was sent again: it may now exist twice")
+}
+
+// writeFault hits the write with fault, after which the vendor may have
+// run it: a write the vendor deduplicates is retried and succeeds, any
+// other is sent once and fails.
+func (s *suite) writeFault(t *testing.T, fault fakekit.Fault, resent string) {
 	f := s.open(t, fast)
-	f.kit.Inject(at(f.write, fakekit.Fault{Body: fakekit.BodyLost}))
+	f.kit.Inject(at(f.write, fault))
 	err := f.tg.Write(t.Context())
 	if s.h.IdempotentWrite {
 		if err != nil {
@@ -423,7 +415,7 @@ func (s *suite) answerLost(t *testing.T) {
 	}
 	s.wantCode(t, err, errs.Provider, f.tg.WriteOp)
 	if n := f.count(f.write); n != 1 {
-		t.Errorf("a write whose answer was lost was sent again (%d times): it may now exist twice", n)
+		t.Errorf("%s (%s sent %d times)", resent, f.write, n)
 	}
 }
 
