@@ -312,10 +312,10 @@ func (b *Bound) add(f *Field, desc bool) {
 
 // bindLimit settles the page size.
 func (b *Bound) bindLimit() error {
-	maxLimit := cmpOr(b.fs.MaxLimit, MaxLimit)
+	maxLimit := positiveOr(b.fs.MaxLimit, MaxLimit)
 	b.limit = b.q.Limit
 	if b.limit == 0 {
-		b.limit = min(cmpOr(b.fs.DefaultLimit, DefaultLimit), maxLimit)
+		b.limit = min(positiveOr(b.fs.DefaultLimit, DefaultLimit), maxLimit)
 	}
 	if b.limit > maxLimit {
 		return invalid("limit", "limit %d is larger than the maximum of %d", b.limit, maxLimit)
@@ -324,7 +324,7 @@ func (b *Bound) bindLimit() error {
 }
 
 // cmpOr returns v, or def when v is not positive.
-func cmpOr(v, def int) int {
+func positiveOr(v, def int) int {
 	if v > 0 {
 		return v
 	}

@@ -465,24 +465,17 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 
 // backoff waits Retry-After on 429 and 503 when the vendor sends one, and
 // otherwise an exponential wait with full jitter.
-func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+func backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if ra, ok := retryAfter(resp); ok {
-			return min2(ra, max)
+			return min(ra, hi)
 		}
 	}
-	ceiling := min << min2(attempt, 30)
-	if ceiling <= 0 || ceiling > max {
-		ceiling = max
+	ceiling := lo << min(attempt, 30)
+	if ceiling <= 0 || ceiling > hi {
+		ceiling = hi
 	}
-	return min + rand.N(ceiling-min+1)
-}
-
-func min2[T int | time.Duration](a, b T) T {
-	if a < b {
-		return a
-	}
-	return b
+	return lo + rand.N(ceiling-lo+1)
 }
 
 // retryAfter parses a Retry-After header (seconds or an HTTP date), or, on

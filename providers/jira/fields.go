@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -107,13 +108,13 @@ func checkAccountID(field, v string) error {
 // e-mail is ignored (Jira makes the API user the reporter), since a
 // creator e-mail is what other providers expect.
 func (d *driver) createFields(ctx context.Context, req ticketing.CreateTicketRequest) (map[string]any, error) {
-	project := cmpOr(req.Project, d.cfg.DefaultProject)
+	project := cmp.Or(req.Project, d.cfg.DefaultProject)
 	if project == "" {
 		return nil, errs.Invalid("project", "project is required: name a Jira project key, or set default_project in the jira configuration")
 	}
 	fields := map[string]any{
 		fProject:   projectRef(project),
-		fIssueType: issueTypeRef(cmpOr(req.IssueType, d.cfg.DefaultIssueType, defaultIssueType)),
+		fIssueType: issueTypeRef(cmp.Or(req.IssueType, d.cfg.DefaultIssueType, defaultIssueType)),
 		fSummary:   req.Summary,
 	}
 	if doc := description(req.Description); doc != nil {
@@ -145,15 +146,6 @@ func (d *driver) createFields(ctx context.Context, req ticketing.CreateTicketReq
 		return nil, err
 	}
 	return fields, nil
-}
-
-func cmpOr(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // editFields builds the "fields" of PUT /rest/api/3/issue/{key} from the

@@ -1,6 +1,7 @@
 package servicenow
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -37,8 +38,8 @@ func newDriver(c *httpx.Client, cfg *TicketingConfig) *driver {
 		custom:           map[string]bool{},
 		defaultProject:   cfg.DefaultProject,
 		defaultIssueType: cfg.DefaultIssueType,
-		closeCode:        cmpOr(cfg.ResolutionCode, DefaultResolutionCode),
-		closeNotes:       cmpOr(cfg.ResolutionNotes, DefaultResolutionNotes),
+		closeCode:        cmp.Or(cfg.ResolutionCode, DefaultResolutionCode),
+		closeNotes:       cmp.Or(cfg.ResolutionNotes, DefaultResolutionNotes),
 		users:            newUserCache(),
 	}
 	fields := slices.Clone(incidentFields)
@@ -50,13 +51,6 @@ func newDriver(c *httpx.Client, cfg *TicketingConfig) *driver {
 	}
 	d.fields = strings.Join(fields, ",")
 	return d
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // Close implements ticketing.Driver: it closes the idle connections of the

@@ -1,6 +1,7 @@
 package servicenow
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -70,7 +71,7 @@ func (d *driver) ListIssueTypes(ctx context.Context, project string) ([]ticketin
 			continue
 		}
 		seen[v] = true
-		out = append(out, ticketing.IssueType{ID: v, Name: cmpOr(r.str("label"), v), Project: project})
+		out = append(out, ticketing.IssueType{ID: v, Name: cmp.Or(r.str("label"), v), Project: project})
 	}
 	return out, nil
 }
@@ -125,7 +126,7 @@ func (d *driver) ListRemoteFields(ctx context.Context) ([]ticketing.RemoteField,
 // remoteField maps a sys_dictionary entry.
 func remoteField(r record, opts []ticketing.EnumOption) ticketing.RemoteField {
 	el, typ := r.str("element"), r.str("internal_type")
-	f := ticketing.RemoteField{FieldID: el, ProviderFieldName: cmpOr(r.str("column_label"), el), ProviderFieldPath: el,
+	f := ticketing.RemoteField{FieldID: el, ProviderFieldName: cmp.Or(r.str("column_label"), el), ProviderFieldPath: el,
 		FieldScope: ticketing.ScopeStandard, Schema: &ticketing.RemoteFieldSchema{FieldType: typ}}
 	if strings.HasPrefix(el, "u_") {
 		f.FieldScope = ticketing.ScopeIntegrationCustom

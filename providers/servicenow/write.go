@@ -1,6 +1,7 @@
 package servicenow
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -38,11 +39,11 @@ func (d *driver) createBody(ctx context.Context, req ticketing.CreateTicketReque
 			return nil, err
 		}
 	}
-	project := cmpOr(req.Project, d.defaultProject)
+	project := cmp.Or(req.Project, d.defaultProject)
 	if err := b.project(project, true); err != nil {
 		return nil, err
 	}
-	if err := b.issueType(cmpOr(req.IssueType, d.defaultIssueType), true); err != nil {
+	if err := b.issueType(cmp.Or(req.IssueType, d.defaultIssueType), true); err != nil {
 		return nil, err
 	}
 	if err := d.setUser(ctx, b, "assignee", "assigned_to", req.Assignee, true); err != nil {
@@ -52,7 +53,7 @@ func (d *driver) createBody(ctx context.Context, req ticketing.CreateTicketReque
 		return nil, err
 	}
 	// The caller is the contact, or else the creator.
-	if err := d.setUser(ctx, b, "contact", "caller_id", cmpOr(req.Contact, req.Creator), true); err != nil {
+	if err := d.setUser(ctx, b, "contact", "caller_id", cmp.Or(req.Contact, req.Creator), true); err != nil {
 		return nil, err
 	}
 	if req.DueDate != nil {

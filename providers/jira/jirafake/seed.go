@@ -1,6 +1,7 @@
 package jirafake
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -57,9 +58,9 @@ func (s *Server) AddIssues(n int, gen func(i int) Issue) error {
 }
 
 func (st *state) addIssue(in Issue) (string, error) {
-	p := st.project(cmpOr(in.Project, "SEC"))
-	it := st.issueType(cmpOr(in.IssueType, "Task"))
-	stt := st.status(cmpOr(in.Status, "To Do"))
+	p := st.project(cmp.Or(in.Project, "SEC"))
+	it := st.issueType(cmp.Or(in.IssueType, "Task"))
+	stt := st.status(cmp.Or(in.Status, "To Do"))
 	pr := st.defPrio
 	if in.Priority != "" {
 		pr = st.priority(in.Priority)
@@ -95,7 +96,7 @@ func (st *state) addIssue(in Issue) (string, error) {
 		is.resolved = &t
 	}
 	is.assignee = in.Assignee
-	is.reporter = cmpOr(in.Reporter, st.me)
+	is.reporter = cmp.Or(in.Reporter, st.me)
 	is.creator = st.me
 	if len(in.Custom) > 0 {
 		is.custom = map[string]any{}
@@ -104,15 +105,6 @@ func (st *state) addIssue(in Issue) (string, error) {
 		}
 	}
 	return is.key, nil
-}
-
-func cmpOr(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 var dateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)

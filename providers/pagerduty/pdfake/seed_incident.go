@@ -1,6 +1,7 @@
 package pdfake
 
 import (
+	"cmp"
 	"encoding/json"
 	"time"
 )
@@ -16,12 +17,12 @@ func (s *Server) SeedIncident(in IncidentSeed) string {
 		in.CreatedAt = s.clock()
 	}
 	in.CreatedAt = in.CreatedAt.UTC().Truncate(time.Second)
-	svc := s.serviceByID(cmpOr(in.ServiceID, ServiceWeb))
+	svc := s.serviceByID(cmp.Or(in.ServiceID, ServiceWeb))
 	if svc == nil {
 		svc = s.services[0]
 	}
-	x := &incident{ID: s.newID("Q"), Number: len(s.incidents) + 1, Title: cmpOr(in.Title, "Seeded incident"),
-		Status: "triggered", Urgency: cmpOr(in.Urgency, "high"), ServiceID: svc.ID, PolicyID: svc.PolicyID,
+	x := &incident{ID: s.newID("Q"), Number: len(s.incidents) + 1, Title: cmp.Or(in.Title, "Seeded incident"),
+		Status: "triggered", Urgency: cmp.Or(in.Urgency, "high"), ServiceID: svc.ID, PolicyID: svc.PolicyID,
 		PriorityID: in.PriorityID, TypeName: IncidentTypeDefault, CreatedAt: in.CreatedAt, UpdatedAt: in.CreatedAt,
 		LastStatusChangeAt: in.CreatedAt, LastStatusChangeBy: UserAlice, TriggeredBy: UserAlice,
 		TriggerLogID: s.newID("R")}
@@ -56,11 +57,4 @@ type IncidentSeed struct {
 	PriorityID string
 	// CreatedAt defaults to now; it is kept to the second, in UTC.
 	CreatedAt time.Time
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
