@@ -75,3 +75,14 @@ func RequireRef(field string, ref *credential.Ref) error {
 	}
 	return nil
 }
+
+// Refs is the CredentialRefs of a configuration holding one credential
+// reference, field, that may be absent (nil):
+//
+//	func (c *Config) CredentialRefs() map[string]*credential.Ref { return providers.Refs("credential", c.Credential) }
+func Refs(field string, ref *credential.Ref) map[string]*credential.Ref {
+	if ref == nil {
+		return nil
+	}
+	return map[string]*credential.Ref{field: ref}
+}

@@ -57,10 +57,7 @@ func (c *TicketingConfig) Validate() error {
 
 // CredentialRefs implements providers.Config.
 func (c *TicketingConfig) CredentialRefs() map[string]*credential.Ref {
-	if c.Credential == nil {
-		return nil
-	}
-	return map[string]*credential.Ref{"credential": c.Credential}
+	return providers.Refs("credential", c.Credential)
 }
 
 // Ticketing is the registration of the Jira ticketing provider, and its

@@ -84,10 +84,7 @@ func looksLikeEmail(s string) bool {
 
 // CredentialRefs implements providers.Config.
 func (c *TicketingConfig) CredentialRefs() map[string]*credential.Ref {
-	if c.Credential == nil {
-		return nil
-	}
-	return map[string]*credential.Ref{"credential": c.Credential}
+	return providers.Refs("credential", c.Credential)
 }
 
 // Ticketing is the registration of the PagerDuty ticketing provider, and

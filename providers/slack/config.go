@@ -68,10 +68,7 @@ func (c *NotificationsConfig) Validate() error {
 
 // CredentialRefs implements providers.Config.
 func (c *NotificationsConfig) CredentialRefs() map[string]*credential.Ref {
-	if c.Credential == nil {
-		return nil
-	}
-	return map[string]*credential.Ref{"credential": c.Credential}
+	return providers.Refs("credential", c.Credential)
 }
 
 // channelID is a Slack conversation id: defs_channel of the Web API
@@ -147,10 +144,7 @@ func (c *WebhookConfig) Validate() error {
 
 // CredentialRefs implements providers.Config.
 func (c *WebhookConfig) CredentialRefs() map[string]*credential.Ref {
-	if c.WebhookURL == nil {
-		return nil
-	}
-	return map[string]*credential.Ref{"webhook_url": c.WebhookURL}
+	return providers.Refs("webhook_url", c.WebhookURL)
 }
 
 // renameField moves an error's Field from under old to under name: the

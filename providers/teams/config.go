@@ -140,10 +140,7 @@ func (c *NotificationsConfig) validateBot() error {
 
 // CredentialRefs implements providers.Config.
 func (c *NotificationsConfig) CredentialRefs() map[string]*credential.Ref {
-	if c.Credential == nil {
-		return nil
-	}
-	return map[string]*credential.Ref{"credential": c.Credential}
+	return providers.Refs("credential", c.Credential)
 }
 
 // checkID checks an optional id field: one line of printable text.
