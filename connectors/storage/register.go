@@ -30,6 +30,8 @@ func (Capabilities) Connector() providers.Connector {
 func (c Capabilities) OperationNames() []string { return providers.Names(c.Operations) }
 
 // Copy implements providers.Declared.
-func (c Capabilities) Copy() Capabilities { return Capabilities{Operations: slices.Clone(c.Operations)} }
+func (c Capabilities) Copy() Capabilities {
+	return Capabilities{Operations: slices.Clone(c.Operations)}
+}
 
 func init() { providers.RegisterConnector(Capabilities{}.Connector()) }

@@ -25,7 +25,10 @@ func RunFaults(t *testing.T, h FaultHarness) {
 		c := storage.NewConnector(h.Registration, d, env.Telemetry)
 		return faultsuite.Target{
 			ReadOp: string(storage.OpListFiles), WriteOp: string(storage.OpUploadFile),
-			Read: func(ctx context.Context) error { _, err := c.ListFiles(ctx, "", storage.ListRequest{Limit: 10}); return err },
+			Read: func(ctx context.Context) error {
+				_, err := c.ListFiles(ctx, "", storage.ListRequest{Limit: 10})
+				return err
+			},
 			Write: func(ctx context.Context) error {
 				_, err := c.UploadFile(ctx, "faults/file.txt", strings.NewReader("fault suite"), storage.UploadOptions{ContentType: "text/plain", Size: 11})
 				return err

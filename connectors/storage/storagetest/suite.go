@@ -240,10 +240,10 @@ func testNotFound(e *env) {
 func testRoundTrip(e *env) {
 	e.need(storage.OpUploadFile, storage.OpDownloadFile)
 	for path, content := range map[string][]byte{
-		"empty.txt":                {},
+		"empty.txt":                 {},
 		"reports/2026/12/small.txt": []byte("hello, bucket\n"),
-		"names/ünïcode – ✓.txt":    []byte("utf-8 name"),
-		"binary.bin":               {0, 1, 2, 0xff, 0xfe, '\n', 0},
+		"names/ünïcode – ✓.txt":     []byte("utf-8 name"),
+		"binary.bin":                {0, 1, 2, 0xff, 0xfe, '\n', 0},
 	} {
 		e.upload(path, content)
 		if got := e.download(path); !bytes.Equal(got, content) {
