@@ -293,3 +293,64 @@ func TestEscapedPathSentAsIs(t *testing.T) {
 	_, err = c.Do(context.Background(), Request{Method: http.MethodGet, Path: "/bad%zz"})
 	assert.ErrorIs(t, err, errs.ErrInternal)
 }
+
+// TestTransportRetries: the RoundTripper for vendors' SDKs retries a GET
+// after a 503 and a 429 with a short Retry-After, returns a 429 whose wait
+// is beyond RetryWaitMax at once, and never resends a POST after a 500.
+func TestTransportRetries(t *testing.T) {
+	var n atomic.Int32
+	var mode atomic.Value
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		k := n.Add(1)
+		switch mode.Load() {
+		case "flaky":
+			if k == 1 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			if k == 2 {
+				w.Header().Set("Retry-After", "0")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			io.WriteString(w, "ok")
+		case "long":
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(http.StatusTooManyRequests)
+		default:
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	})
+	hc := &http.Client{Transport: Transport(fast(Options{}))}
+	do := func(method string) (*http.Response, error) {
+		req, _ := http.NewRequest(method, s.URL, strings.NewReader("body"))
+		return hc.Do(req)
+	}
+	mode.Store("flaky")
+	resp, err := do(http.MethodGet)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, int32(3), n.Load())
+
+	n.Store(0)
+	mode.Store("long")
+	resp, err = do(http.MethodGet)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, int32(1), n.Load(), "a wait beyond RetryWaitMax is not waited for")
+
+	n.Store(0)
+	mode.Store("fail")
+	resp, err = do(http.MethodPost)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	assert.Equal(t, int32(1), n.Load(), "a POST is not resent after a 500")
+	n.Store(0)
+	resp, err = do(http.MethodPut)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, int32(4), n.Load(), "a PUT is retried, 1 + 3")
+}

@@ -84,6 +84,8 @@ type meta struct {
 	// Notifications counts the messages of a notifications integration
 	// (whose State holds nothing else).
 	Notifications int64 `json:"notifications,omitempty"`
+	// SinkEvents counts the events of a sink integration.
+	SinkEvents int64 `json:"sink_events,omitempty"`
 	// LastCreated is the created_at of the newest ticket; created_at never
 	// decreases in creation order, so that key order is (created_at, id)
 	// order whatever the clock does.
