@@ -76,6 +76,27 @@ func Fixed[D any](p providers.Provider, d D, tel ...providers.Telemetry) *Bindin
 	return &Binding[D]{connector: p.Category, resolve: func(context.Context) (*providers.Resolved, error) { return r, nil }}
 }
 
+// As sets target, a non-nil pointer to an interface type, to the bound
+// driver if the driver implements that interface, and reports whether it
+// did (gocloud.dev's As): the way to what a provider offers beyond the
+// portable API.
+func As[D any](ctx context.Context, b *Binding[D], target any) (bool, error) {
+	d, _, err := b.Resolve(ctx)
+	if err != nil {
+		return false, err
+	}
+	v := reflect.ValueOf(target)
+	if !v.IsValid() || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Interface {
+		return false, errs.Invalid("target", "As needs a non-nil pointer to an interface, not %T", target)
+	}
+	dv := reflect.ValueOf(d)
+	if !dv.IsValid() || !dv.Type().Implements(v.Elem().Type()) {
+		return false, nil
+	}
+	v.Elem().Set(dv)
+	return true, nil
+}
+
 // Capabilities returns the typed capabilities of the bound provider (a
 // copy).
 func Capabilities[D any, C providers.Declared[C]](ctx context.Context, b *Binding[D]) (C, error) {
