@@ -26,7 +26,9 @@ func harness(wrap func(storage.Driver) storage.Driver) storagetest.Harness {
 	}
 }
 
-func TestMock(t *testing.T) { storagetest.Run(t, harness(func(d storage.Driver) storage.Driver { return d })) }
+func TestMock(t *testing.T) {
+	storagetest.Run(t, harness(func(d storage.Driver) storage.Driver { return d }))
+}
 
 // keepsFiles answers deletes without deleting.
 type keepsFiles struct{ storage.Driver }
