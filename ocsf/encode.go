@@ -64,9 +64,9 @@ func quoteKey(name string) string {
 	return string(append(e.buf, ':'))
 }
 
-func (e *encoder) int(v int)            { e.buf = strconv.AppendInt(e.buf, int64(v), 10) }
-func (e *encoder) int32(v int32)        { e.buf = strconv.AppendInt(e.buf, int64(v), 10) }
-func (e *encoder) int64(v int64)        { e.buf = strconv.AppendInt(e.buf, v, 10) }
+func (e *encoder) int(v int)             { e.buf = strconv.AppendInt(e.buf, int64(v), 10) }
+func (e *encoder) int32(v int32)         { e.buf = strconv.AppendInt(e.buf, int64(v), 10) }
+func (e *encoder) int64(v int64)         { e.buf = strconv.AppendInt(e.buf, v, 10) }
 func (e *encoder) timestamp(v Timestamp) { e.buf = strconv.AppendInt(e.buf, int64(v), 10) }
 
 func (e *encoder) bool(v bool) {

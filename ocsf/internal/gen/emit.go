@@ -341,7 +341,9 @@ func (e *emitter) fields(owner string, it *item, skip func(string) bool) []genFi
 		q := strconv.Quote(name)
 		var sib func(string) string
 		if s, ok := it.Attributes[a.Sibling]; ok && a.Sibling != "" && s.Type == "string_t" && s.IsArray == a.IsArray && !computed[a.Sibling] {
-			sib = func(t string) string { return fmt.Sprintf("func(x *%%[1]s) *%s { return &x.%s }", t, goName(a.Sibling)) }
+			sib = func(t string) string {
+				return fmt.Sprintf("func(x *%%[1]s) *%s { return &x.%s }", t, goName(a.Sibling))
+			}
 		}
 		if et := e.enumOf(owner, a); et != nil {
 			if a.IsArray {
