@@ -118,7 +118,7 @@ type AccountChange struct {
 	// Source Endpoint: Details about the source of the IAM activity. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// User: The user that was a target of an activity. (user; required)
 	User *User
 	// User Result: The result of the user account change. It should contain the new values of the changed attributes. (user_result; recommended)
@@ -189,7 +189,7 @@ type APIActivity struct {
 	// Source Endpoint: Details about the source of the activity. (src_endpoint; required)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Trace: The trace object contains information about distributed traces which are critical to observability and describe how requests move through a system, capturing each step's timing and status. (trace; recommended, profile trace)
 	Trace *Trace
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -246,7 +246,7 @@ type ApplicationLifecycle struct {
 	// Application: The application that was affected by the lifecycle event. This also applies to self-updating application systems. (app; required)
 	App *Product
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -452,7 +452,7 @@ type Authentication struct {
 	// Source Endpoint: Details about the source of the IAM activity. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// User: The subject (user/role or account) to authenticate. (user; required)
 	User *User
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -521,7 +521,7 @@ type AuthorizeSession struct {
 	// Source Endpoint: Details about the source of the IAM activity. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// User: The user to which new privileges were assigned. (user; required)
 	User *User
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -578,7 +578,7 @@ type BaseEvent struct {
 	// Activity ID: The normalized identifier of the activity that triggered the event. (activity_id; required)
 	ActivityID BaseEventActivityID
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -643,7 +643,7 @@ type CloudResourcesInventoryInfo struct {
 	// Cloud Resources: The cloud resource(s) that are being discovered by an inventory process. Use this object if there is not a direct object match in the class. (resources; recommended)
 	Resources []ResourceDetails
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Table: A cloud-based database table discovered by an inventory process. (table; recommended)
 	Table *Table
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -815,7 +815,7 @@ type ConfigState struct {
 	// Deprecated: Use Compliance object with Check object instead.
 	CISBenchmarkResult *CISBenchmarkResult
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -1023,7 +1023,7 @@ type DNSActivity struct {
 	// Source Endpoint: The initiator (client) of the network connection. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// TLS: The Transport Layer Security (TLS) attributes. (tls; optional)
 	TLS *TLS
 	// Traffic: The network traffic for this observation period. (traffic; optional)
@@ -1108,7 +1108,7 @@ type EmailActivity struct {
 	// Source Endpoint: The initiator (client) sending the email. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// To: The recipient address from the transmission envelope. This may differ from the 'To' header and represents where the message was actually delivered. (to; recommended)
 	To []string
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -1179,7 +1179,7 @@ type EntityManagement struct {
 	// Source Endpoint: Details about the source of the IAM activity. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -1248,7 +1248,7 @@ type FileActivity struct {
 	// File Result: The resulting file object when the activity was allowed and successful. (file_result; recommended)
 	FileResult *File
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -1331,7 +1331,7 @@ type FileHosting struct {
 	// Source Endpoint: The endpoint that performed the activity on the target file. (src_endpoint; required)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [2]uint64
@@ -1396,7 +1396,7 @@ type GroupManagement struct {
 	// Source Endpoint: Details about the source of the IAM activity. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Subgroup: A subgroup that was added to or removed from the group. (subgroup; recommended)
 	Subgroup *Group
 	// User: A user that was added to or removed from the group. (user; recommended)
@@ -1505,7 +1505,7 @@ type HTTPActivity struct {
 	// Source Endpoint: The initiator (client) of the network connection. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// TLS: The Transport Layer Security (TLS) attributes. (tls; optional)
 	TLS *TLS
 	// Trace: The trace object contains information about distributed traces which are critical to observability and describe how requests move through a system, capturing each step's timing and status. (trace; recommended, profile trace)
@@ -1653,7 +1653,7 @@ type InventoryInfo struct {
 	// Activity ID: The normalized identifier of the activity that triggered the event. (activity_id; required)
 	ActivityID InventoryInfoActivityID
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -1708,7 +1708,7 @@ type ModuleActivity struct {
 	// Module: The module that was loaded, unloaded, or invoked. (module; required)
 	Module *Module
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -1803,7 +1803,7 @@ type NetworkActivity struct {
 	// Source Endpoint: The initiator of the network connection. In some contexts an event source cannot correctly identify the initiator. Refer to is_src_dst_assignment_known for certainty. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// TLS: The Transport Layer Security (TLS) attributes. (tls; optional)
 	TLS *TLS
 	// Traffic: The network traffic for this observation period. (traffic; recommended)
@@ -1884,7 +1884,7 @@ type ProcessActivity struct {
 	// Requested Permissions: The permissions mask that was requested by the process. (requested_permissions; recommended)
 	RequestedPermissions int
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [2]uint64
@@ -1961,7 +1961,7 @@ type ScanActivity struct {
 	// Schedule UID: The unique identifier of the schedule associated with a scan job. (schedule_uid; recommended)
 	ScheduleUID string
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Total: The total number of items that were scanned; zero if no items were scanned. (total; recommended)
 	Total int
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -2018,7 +2018,7 @@ type ScheduledJobActivity struct {
 	// Job: The job object that pertains to the event. (job; required)
 	Job *Job
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -2111,7 +2111,7 @@ type SecurityFinding struct {
 	// State ID: The normalized state identifier of a security finding. (state_id; required)
 	StateID SecurityFindingStateID
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Vulnerabilities: This object describes vulnerabilities reported in a security finding. (vulnerabilities; optional)
 	Vulnerabilities []Vulnerability
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -2174,7 +2174,7 @@ type SoftwareInfo struct {
 	// Software Bill Of Materials: The Software Bill of Materials (SBOM) of the device software that is being discovered by an inventory process. (sbom; recommended)
 	SBOM *SBOM
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// Extra holds the members the schema does not define, as they were decoded.
 	Extra   map[string]json.RawMessage
 	present [1]uint64
@@ -2241,7 +2241,7 @@ type UserAccess struct {
 	// Source Endpoint: Details about the source of the IAM activity. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// User: User to which privileges were assigned. (user; required)
 	User *User
 	// Extra holds the members the schema does not define, as they were decoded.
@@ -2419,7 +2419,7 @@ type WebResourceAccessActivity struct {
 	// Source Endpoint: Details about the source endpoint of the request. (src_endpoint; recommended)
 	SrcEndpoint *NetworkEndpoint
 	// Status ID: The normalized identifier of the event status. (status_id; recommended)
-	StatusID APIActivityStatusID
+	StatusID StatusID
 	// TLS: The Transport Layer Security (TLS) attributes, if available. (tls; optional)
 	TLS *TLS
 	// Web Resources: Details about the resource that is the target of the activity. (web_resources; required)
@@ -2601,7 +2601,7 @@ func init() {
 		fObj("http_response", func(x *AccountChange) **HTTPResponse { return &x.HTTPResponse }, &codecHTTPResponse),
 		fObjs("policies", func(x *AccountChange) *[]Policy { return &x.Policies }, &codecPolicy),
 		fObj("src_endpoint", func(x *AccountChange) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *AccountChange) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *AccountChange) *string { return &x.Status }),
+		fEnum("status_id", func(x *AccountChange) *StatusID { return &x.StatusID }, &enumStatusID, func(x *AccountChange) *string { return &x.Status }),
 		fObj("user", func(x *AccountChange) **User { return &x.User }, &codecUser),
 		fObj("user_result", func(x *AccountChange) **User { return &x.UserResult }, &codecUser),
 	)
@@ -2661,7 +2661,7 @@ func init() {
 		fObj("message_context", func(x *APIActivity) **MessageContext { return &x.MessageContext }, &codecMessageContext),
 		fObjs("resources", func(x *APIActivity) *[]ResourceDetails { return &x.Resources }, &codecResourceDetails),
 		fObj("src_endpoint", func(x *APIActivity) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *APIActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *APIActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *APIActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *APIActivity) *string { return &x.Status }),
 		fObj("trace", func(x *APIActivity) **Trace { return &x.Trace }, &codecTrace),
 	)
 	codecApplicationLifecycle.initClass(&classApplicationLifecycle, "application_lifecycle", func(x *ApplicationLifecycle) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"app"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
@@ -2714,7 +2714,7 @@ func init() {
 		fRaw("unmapped", func(x *ApplicationLifecycle) *json.RawMessage { return &x.Unmapped }),
 		fEnum("activity_id", func(x *ApplicationLifecycle) *ApplicationLifecycleActivityID { return &x.ActivityID }, &enumApplicationLifecycleActivityID, func(x *ApplicationLifecycle) *string { return &x.ActivityName }),
 		fObj("app", func(x *ApplicationLifecycle) **Product { return &x.App }, &codecProduct),
-		fEnum("status_id", func(x *ApplicationLifecycle) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *ApplicationLifecycle) *string { return &x.Status }),
+		fEnum("status_id", func(x *ApplicationLifecycle) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ApplicationLifecycle) *string { return &x.Status }),
 	)
 	codecApplicationSecurityPostureFinding.initClass(&classApplicationSecurityPostureFinding, "application_security_posture_finding", func(x *ApplicationSecurityPostureFinding) (*map[string]json.RawMessage, []uint64) {
 		return &x.Extra, x.present[:]
@@ -2863,7 +2863,7 @@ func init() {
 		fObj("service", func(x *Authentication) **Service { return &x.Service }, &codecService),
 		fObj("session", func(x *Authentication) **Session { return &x.Session }, &codecSession),
 		fObj("src_endpoint", func(x *Authentication) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *Authentication) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *Authentication) *string { return &x.Status }),
+		fEnum("status_id", func(x *Authentication) *StatusID { return &x.StatusID }, &enumStatusID, func(x *Authentication) *string { return &x.Status }),
 		fObj("user", func(x *Authentication) **User { return &x.User }, &codecUser),
 	)
 	codecAuthorizeSession.initClass(&classAuthorizeSession, "authorize_session", func(x *AuthorizeSession) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}, {"user"}}, justOne: [][]string{{"privileges", "group"}}},
@@ -2922,7 +2922,7 @@ func init() {
 		fStrs("privileges", func(x *AuthorizeSession) *[]string { return &x.Privileges }),
 		fObj("session", func(x *AuthorizeSession) **Session { return &x.Session }, &codecSession),
 		fObj("src_endpoint", func(x *AuthorizeSession) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *AuthorizeSession) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *AuthorizeSession) *string { return &x.Status }),
+		fEnum("status_id", func(x *AuthorizeSession) *StatusID { return &x.StatusID }, &enumStatusID, func(x *AuthorizeSession) *string { return &x.Status }),
 		fObj("user", func(x *AuthorizeSession) **User { return &x.User }, &codecUser),
 	)
 	codecBaseEvent.initClass(&classBaseEvent, "base_event", func(x *BaseEvent) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
@@ -2974,7 +2974,7 @@ func init() {
 		fStr("type_name", func(x *BaseEvent) *string { return &x.TypeName }),
 		fRaw("unmapped", func(x *BaseEvent) *json.RawMessage { return &x.Unmapped }),
 		fEnum("activity_id", func(x *BaseEvent) *BaseEventActivityID { return &x.ActivityID }, &enumBaseEventActivityID, func(x *BaseEvent) *string { return &x.ActivityName }),
-		fEnum("status_id", func(x *BaseEvent) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *BaseEvent) *string { return &x.Status }),
+		fEnum("status_id", func(x *BaseEvent) *StatusID { return &x.StatusID }, &enumStatusID, func(x *BaseEvent) *string { return &x.Status }),
 	)
 	codecCloudResourcesInventoryInfo.initClass(&classCloudResourcesInventoryInfo, "cloud_resources_inventory_info", func(x *CloudResourcesInventoryInfo) (*map[string]json.RawMessage, []uint64) {
 		return &x.Extra, x.present[:]
@@ -3033,7 +3033,7 @@ func init() {
 		fObj("idp", func(x *CloudResourcesInventoryInfo) **Idp { return &x.Idp }, &codecIdp),
 		fStr("region", func(x *CloudResourcesInventoryInfo) *string { return &x.Region }),
 		fObjs("resources", func(x *CloudResourcesInventoryInfo) *[]ResourceDetails { return &x.Resources }, &codecResourceDetails),
-		fEnum("status_id", func(x *CloudResourcesInventoryInfo) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *CloudResourcesInventoryInfo) *string { return &x.Status }),
+		fEnum("status_id", func(x *CloudResourcesInventoryInfo) *StatusID { return &x.StatusID }, &enumStatusID, func(x *CloudResourcesInventoryInfo) *string { return &x.Status }),
 		fObj("table", func(x *CloudResourcesInventoryInfo) **Table { return &x.Table }, &codecTable),
 	)
 	codecComplianceFinding.initClass(&classComplianceFinding, "compliance_finding", func(x *ComplianceFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"compliance"}, {"finding_info"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
@@ -3159,7 +3159,7 @@ func init() {
 		fEnum("activity_id", func(x *ConfigState) *ConfigStateActivityID { return &x.ActivityID }, &enumConfigStateActivityID, func(x *ConfigState) *string { return &x.ActivityName }),
 		fObjs("assessments", func(x *ConfigState) *[]Assessment { return &x.Assessments }, &codecAssessment),
 		fObj("cis_benchmark_result", func(x *ConfigState) **CISBenchmarkResult { return &x.CISBenchmarkResult }, &codecCISBenchmarkResult),
-		fEnum("status_id", func(x *ConfigState) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *ConfigState) *string { return &x.Status }),
+		fEnum("status_id", func(x *ConfigState) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ConfigState) *string { return &x.Status }),
 	)
 	codecDetectionFinding.initClass(&classDetectionFinding, "detection_finding", func(x *DetectionFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding_info"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *DetectionFinding) *string { return &x.Action }),
@@ -3309,7 +3309,7 @@ func init() {
 		fTime("response_time", func(x *DNSActivity) *Timestamp { return &x.ResponseTime }),
 		fStr("response_time_dt", func(x *DNSActivity) *string { return &x.ResponseTimeDT }),
 		fObj("src_endpoint", func(x *DNSActivity) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *DNSActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *DNSActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *DNSActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *DNSActivity) *string { return &x.Status }),
 		fObj("tls", func(x *DNSActivity) **TLS { return &x.TLS }, &codecTLS),
 		fObj("traffic", func(x *DNSActivity) **NetworkTraffic { return &x.Traffic }, &codecNetworkTraffic),
 	)
@@ -3375,7 +3375,7 @@ func init() {
 		fStr("protocol_name", func(x *EmailActivity) *string { return &x.ProtocolName }),
 		fStr("smtp_hello", func(x *EmailActivity) *string { return &x.SMTPHello }),
 		fObj("src_endpoint", func(x *EmailActivity) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *EmailActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *EmailActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *EmailActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *EmailActivity) *string { return &x.Status }),
 		fStrs("to", func(x *EmailActivity) *[]string { return &x.To }),
 	)
 	codecEntityManagement.initClass(&classEntityManagement, "entity_management", func(x *EntityManagement) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"entity"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
@@ -3435,7 +3435,7 @@ func init() {
 		fObj("http_request", func(x *EntityManagement) **HTTPRequest { return &x.HTTPRequest }, &codecHTTPRequest),
 		fObj("http_response", func(x *EntityManagement) **HTTPResponse { return &x.HTTPResponse }, &codecHTTPResponse),
 		fObj("src_endpoint", func(x *EntityManagement) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *EntityManagement) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *EntityManagement) *string { return &x.Status }),
+		fEnum("status_id", func(x *EntityManagement) *StatusID { return &x.StatusID }, &enumStatusID, func(x *EntityManagement) *string { return &x.Status }),
 	)
 	codecFileActivity.initClass(&classFileActivity, "file_activity", func(x *FileActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"cloud", "cloud"}, {"device"}, {"file"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *FileActivity) *string { return &x.Action }),
@@ -3493,7 +3493,7 @@ func init() {
 		fObj("file", func(x *FileActivity) **File { return &x.File }, &codecFile),
 		fStr("file_diff", func(x *FileActivity) *string { return &x.FileDiff }),
 		fObj("file_result", func(x *FileActivity) **File { return &x.FileResult }, &codecFile),
-		fEnum("status_id", func(x *FileActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *FileActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *FileActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *FileActivity) *string { return &x.Status }),
 	)
 	codecFileHosting.initClass(&classFileHosting, "file_hosting", func(x *FileHosting) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"cloud", "cloud"}, {"file"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"src_endpoint"}, {"time"}}},
 		fStr("action", func(x *FileHosting) *string { return &x.Action }),
@@ -3559,7 +3559,7 @@ func init() {
 		fStr("share_type", func(x *FileHosting) *string { return &x.ShareType }),
 		fEnum("share_type_id", func(x *FileHosting) *ShareTypeID { return &x.ShareTypeID }, &enumShareTypeID, func(x *FileHosting) *string { return &x.ShareType }),
 		fObj("src_endpoint", func(x *FileHosting) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *FileHosting) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *FileHosting) *string { return &x.Status }),
+		fEnum("status_id", func(x *FileHosting) *StatusID { return &x.StatusID }, &enumStatusID, func(x *FileHosting) *string { return &x.Status }),
 	)
 	codecGroupManagement.initClass(&classGroupManagement, "group_management", func(x *GroupManagement) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"group"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *GroupManagement) *string { return &x.Action }),
@@ -3616,7 +3616,7 @@ func init() {
 		fStrs("privileges", func(x *GroupManagement) *[]string { return &x.Privileges }),
 		fObj("resource", func(x *GroupManagement) **ResourceDetails { return &x.Resource }, &codecResourceDetails),
 		fObj("src_endpoint", func(x *GroupManagement) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *GroupManagement) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *GroupManagement) *string { return &x.Status }),
+		fEnum("status_id", func(x *GroupManagement) *StatusID { return &x.StatusID }, &enumStatusID, func(x *GroupManagement) *string { return &x.Status }),
 		fObj("subgroup", func(x *GroupManagement) **Group { return &x.Subgroup }, &codecGroup),
 		fObj("user", func(x *GroupManagement) **User { return &x.User }, &codecUser),
 	)
@@ -3693,7 +3693,7 @@ func init() {
 		fObj("proxy_tls", func(x *HTTPActivity) **TLS { return &x.ProxyTLS }, &codecTLS),
 		fObj("proxy_traffic", func(x *HTTPActivity) **NetworkTraffic { return &x.ProxyTraffic }, &codecNetworkTraffic),
 		fObj("src_endpoint", func(x *HTTPActivity) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *HTTPActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *HTTPActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *HTTPActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *HTTPActivity) *string { return &x.Status }),
 		fObj("tls", func(x *HTTPActivity) **TLS { return &x.TLS }, &codecTLS),
 		fObj("trace", func(x *HTTPActivity) **Trace { return &x.Trace }, &codecTrace),
 		fObj("traffic", func(x *HTTPActivity) **NetworkTraffic { return &x.Traffic }, &codecNetworkTraffic),
@@ -3815,7 +3815,7 @@ func init() {
 		fStr("type_name", func(x *InventoryInfo) *string { return &x.TypeName }),
 		fRaw("unmapped", func(x *InventoryInfo) *json.RawMessage { return &x.Unmapped }),
 		fEnum("activity_id", func(x *InventoryInfo) *InventoryInfoActivityID { return &x.ActivityID }, &enumInventoryInfoActivityID, func(x *InventoryInfo) *string { return &x.ActivityName }),
-		fEnum("status_id", func(x *InventoryInfo) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *InventoryInfo) *string { return &x.Status }),
+		fEnum("status_id", func(x *InventoryInfo) *StatusID { return &x.StatusID }, &enumStatusID, func(x *InventoryInfo) *string { return &x.Status }),
 	)
 	codecModuleActivity.initClass(&classModuleActivity, "module_activity", func(x *ModuleActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"cloud", "cloud"}, {"device"}, {"metadata"}, {"module"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ModuleActivity) *string { return &x.Action }),
@@ -3867,7 +3867,7 @@ func init() {
 		fRaw("unmapped", func(x *ModuleActivity) *json.RawMessage { return &x.Unmapped }),
 		fEnum("activity_id", func(x *ModuleActivity) *ModuleActivityActivityID { return &x.ActivityID }, &enumModuleActivityActivityID, func(x *ModuleActivity) *string { return &x.ActivityName }),
 		fObj("module", func(x *ModuleActivity) **Module { return &x.Module }, &codecModule),
-		fEnum("status_id", func(x *ModuleActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *ModuleActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *ModuleActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ModuleActivity) *string { return &x.Status }),
 	)
 	codecNetworkActivity.initClass(&classNetworkActivity, "network_activity", func(x *NetworkActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}, atLeastOne: [][]string{{"dst_endpoint", "src_endpoint"}}},
 		fStr("action", func(x *NetworkActivity) *string { return &x.Action }),
@@ -3938,7 +3938,7 @@ func init() {
 		fObj("proxy_tls", func(x *NetworkActivity) **TLS { return &x.ProxyTLS }, &codecTLS),
 		fObj("proxy_traffic", func(x *NetworkActivity) **NetworkTraffic { return &x.ProxyTraffic }, &codecNetworkTraffic),
 		fObj("src_endpoint", func(x *NetworkActivity) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *NetworkActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *NetworkActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *NetworkActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *NetworkActivity) *string { return &x.Status }),
 		fObj("tls", func(x *NetworkActivity) **TLS { return &x.TLS }, &codecTLS),
 		fObj("traffic", func(x *NetworkActivity) **NetworkTraffic { return &x.Traffic }, &codecNetworkTraffic),
 		fObj("url", func(x *NetworkActivity) **URL { return &x.URL }, &codecURL),
@@ -4003,7 +4003,7 @@ func init() {
 		fObj("module", func(x *ProcessActivity) **Module { return &x.Module }, &codecModule),
 		fObj("process", func(x *ProcessActivity) **Process { return &x.Process }, &codecProcess),
 		fInt("requested_permissions", func(x *ProcessActivity) *int { return &x.RequestedPermissions }),
-		fEnum("status_id", func(x *ProcessActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *ProcessActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *ProcessActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ProcessActivity) *string { return &x.Status }),
 	)
 	codecScanActivity.initClass(&classScanActivity, "scan_activity", func(x *ScanActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"scan"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ScanActivity) *string { return &x.Action }),
@@ -4066,7 +4066,7 @@ func init() {
 		fInt("num_trusted_items", func(x *ScanActivity) *int { return &x.NumTrustedItems }),
 		fObj("scan", func(x *ScanActivity) **Scan { return &x.Scan }, &codecScan),
 		fStr("schedule_uid", func(x *ScanActivity) *string { return &x.ScheduleUID }),
-		fEnum("status_id", func(x *ScanActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *ScanActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *ScanActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ScanActivity) *string { return &x.Status }),
 		fInt("total", func(x *ScanActivity) *int { return &x.Total }),
 	)
 	codecScheduledJobActivity.initClass(&classScheduledJobActivity, "scheduled_job_activity", func(x *ScheduledJobActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"device"}, {"job"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
@@ -4119,7 +4119,7 @@ func init() {
 		fRaw("unmapped", func(x *ScheduledJobActivity) *json.RawMessage { return &x.Unmapped }),
 		fEnum("activity_id", func(x *ScheduledJobActivity) *ScheduledJobActivityActivityID { return &x.ActivityID }, &enumScheduledJobActivityActivityID, func(x *ScheduledJobActivity) *string { return &x.ActivityName }),
 		fObj("job", func(x *ScheduledJobActivity) **Job { return &x.Job }, &codecJob),
-		fEnum("status_id", func(x *ScheduledJobActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *ScheduledJobActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *ScheduledJobActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ScheduledJobActivity) *string { return &x.Status }),
 	)
 	codecSecurityFinding.initClass(&classSecurityFinding, "security_finding", func(x *SecurityFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"state_id"}, {"time"}}},
 		fStr("action", func(x *SecurityFinding) *string { return &x.Action }),
@@ -4185,7 +4185,7 @@ func init() {
 		fObjs("resources", func(x *SecurityFinding) *[]ResourceDetails { return &x.Resources }, &codecResourceDetails),
 		fStr("state", func(x *SecurityFinding) *string { return &x.State }),
 		fEnum("state_id", func(x *SecurityFinding) *SecurityFindingStateID { return &x.StateID }, &enumSecurityFindingStateID, func(x *SecurityFinding) *string { return &x.State }),
-		fEnum("status_id", func(x *SecurityFinding) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *SecurityFinding) *string { return &x.Status }),
+		fEnum("status_id", func(x *SecurityFinding) *StatusID { return &x.StatusID }, &enumStatusID, func(x *SecurityFinding) *string { return &x.Status }),
 		fObjs("vulnerabilities", func(x *SecurityFinding) *[]Vulnerability { return &x.Vulnerabilities }, &codecVulnerability),
 	)
 	codecSoftwareInfo.initClass(&classSoftwareInfo, "software_info", func(x *SoftwareInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"device"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
@@ -4240,7 +4240,7 @@ func init() {
 		fObj("package", func(x *SoftwareInfo) **Package { return &x.Package }, &codecPackage),
 		fObj("product", func(x *SoftwareInfo) **Product { return &x.Product }, &codecProduct),
 		fObj("sbom", func(x *SoftwareInfo) **SBOM { return &x.SBOM }, &codecSBOM),
-		fEnum("status_id", func(x *SoftwareInfo) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *SoftwareInfo) *string { return &x.Status }),
+		fEnum("status_id", func(x *SoftwareInfo) *StatusID { return &x.StatusID }, &enumStatusID, func(x *SoftwareInfo) *string { return &x.Status }),
 	)
 	codecUserAccess.initClass(&classUserAccess, "user_access", func(x *UserAccess) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"privileges"}, {"severity_id"}, {"time"}, {"user"}}},
 		fStr("action", func(x *UserAccess) *string { return &x.Action }),
@@ -4297,7 +4297,7 @@ func init() {
 		fObj("resource", func(x *UserAccess) **ResourceDetails { return &x.Resource }, &codecResourceDetails),
 		fObjs("resources", func(x *UserAccess) *[]ResourceDetails { return &x.Resources }, &codecResourceDetails),
 		fObj("src_endpoint", func(x *UserAccess) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *UserAccess) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *UserAccess) *string { return &x.Status }),
+		fEnum("status_id", func(x *UserAccess) *StatusID { return &x.StatusID }, &enumStatusID, func(x *UserAccess) *string { return &x.Status }),
 		fObj("user", func(x *UserAccess) **User { return &x.User }, &codecUser),
 	)
 	codecVulnerabilityFinding.initClass(&classVulnerabilityFinding, "vulnerability_finding", func(x *VulnerabilityFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding_info"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}, {"vulnerabilities"}}},
@@ -4431,7 +4431,7 @@ func init() {
 		fObj("proxy_tls", func(x *WebResourceAccessActivity) **TLS { return &x.ProxyTLS }, &codecTLS),
 		fObj("proxy_traffic", func(x *WebResourceAccessActivity) **NetworkTraffic { return &x.ProxyTraffic }, &codecNetworkTraffic),
 		fObj("src_endpoint", func(x *WebResourceAccessActivity) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
-		fEnum("status_id", func(x *WebResourceAccessActivity) *APIActivityStatusID { return &x.StatusID }, &enumAPIActivityStatusID, func(x *WebResourceAccessActivity) *string { return &x.Status }),
+		fEnum("status_id", func(x *WebResourceAccessActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *WebResourceAccessActivity) *string { return &x.Status }),
 		fObj("tls", func(x *WebResourceAccessActivity) **TLS { return &x.TLS }, &codecTLS),
 		fObjs("web_resources", func(x *WebResourceAccessActivity) *[]WebResource { return &x.WebResources }, &codecWebResource),
 	)

@@ -2966,29 +2966,29 @@ func (v SecurityFindingStateID) String() string { return enumSecurityFindingStat
 // Valid reports whether v is one of the values of the enum.
 func (v SecurityFindingStateID) Valid() bool { return enumSecurityFindingStateID.has(int32(v)) }
 
-// APIActivityStatusID is the enum of the OCSF attribute status_id.
-type APIActivityStatusID int32
+// StatusID is the enum of the OCSF attribute status_id.
+type StatusID int32
 
-// The values of APIActivityStatusID.
+// The values of StatusID.
 const (
-	// APIActivityStatusIDUnknown: The status is unknown.
-	APIActivityStatusIDUnknown APIActivityStatusID = 0
-	APIActivityStatusIDSuccess APIActivityStatusID = 1
-	APIActivityStatusIDFailure APIActivityStatusID = 2
-	// APIActivityStatusIDOther: The status is not mapped. See the status attribute, which contains a data source specific value.
-	APIActivityStatusIDOther APIActivityStatusID = 99
+	// StatusIDUnknown: The status is unknown.
+	StatusIDUnknown StatusID = 0
+	StatusIDSuccess StatusID = 1
+	StatusIDFailure StatusID = 2
+	// StatusIDOther: The status is not mapped. See the status attribute, which contains a data source specific value.
+	StatusIDOther StatusID = 99
 )
 
-var enumAPIActivityStatusID = newEnum("status_id", []int32{0, 1, 2, 99}, []string{"Unknown", "Success", "Failure", "Other"})
+var enumStatusID = newEnum("status_id", []int32{0, 1, 2, 99}, []string{"Unknown", "Success", "Failure", "Other"})
 
 // Caption returns the schema's caption of v, or "" if v is not one of its values.
-func (v APIActivityStatusID) Caption() string { return enumAPIActivityStatusID.caption(int32(v)) }
+func (v StatusID) Caption() string { return enumStatusID.caption(int32(v)) }
 
 // String returns the caption of v, or v as a number if it has none.
-func (v APIActivityStatusID) String() string { return enumAPIActivityStatusID.str(int32(v)) }
+func (v StatusID) String() string { return enumStatusID.str(int32(v)) }
 
 // Valid reports whether v is one of the values of the enum.
-func (v APIActivityStatusID) Valid() bool { return enumAPIActivityStatusID.has(int32(v)) }
+func (v StatusID) Valid() bool { return enumStatusID.has(int32(v)) }
 
 // ApplicationSecurityPostureFindingStatusID is the enum of the OCSF attribute status_id.
 type ApplicationSecurityPostureFindingStatusID int32

@@ -140,8 +140,9 @@ func (e *emitter) plan() error {
 	}
 
 	// Enums: an attribute name whose enum is the same everywhere gets one
-	// type named for it (SeverityID); otherwise each variant is named for
-	// the first item, by name, that has it (DeviceTypeID, OSTypeID).
+	// type named for it (SeverityID); otherwise base_event's variant keeps
+	// the bare name and each other variant is named for the first item, by
+	// name, that has it (DeviceTypeID, OSTypeID).
 	type use struct {
 		owner string
 		a     *attribute
@@ -193,10 +194,16 @@ func (e *emitter) plan() error {
 			}
 			return first[sigs[i]] < first[sigs[j]]
 		})
+		// The variant of base_event, where it has one, is the canonical one
+		// and keeps the bare name (StatusID: Unknown, Success, Failure).
+		baseSig := "-"
+		if a, ok := e.s.classes["base_event"].Attributes[attr]; ok {
+			baseSig = enumSig(a)
+		}
 		bySig := map[string]*enumType{}
 		for _, sig := range sigs {
 			name := goName(attr)
-			if len(sigs) > 1 {
+			if len(sigs) > 1 && sig != baseSig {
 				name = first[sig] + name
 			}
 			for used[name] {
