@@ -45,7 +45,7 @@ func (s *Storage) wrap(ctx context.Context, err error, what, path string) error 
 // ListFiles implements storage.Driver with gocloud's ListPage and the "/"
 // delimiter; the cursor is the vendor's page token, base64url.
 func (s *Storage) ListFiles(ctx context.Context, folder string, req storage.ListRequest) (*storage.Page, error) {
-	var token []byte
+	token := blob.FirstPageToken
 	if req.Cursor != "" {
 		t, err := base64.RawURLEncoding.DecodeString(req.Cursor)
 		if err != nil || len(t) == 0 {
