@@ -332,6 +332,14 @@ func (w *Writer) send(b *Batch) sent {
 	var s sent
 	op := string(OpPostEvents)
 	for round := 0; ; round++ {
+		if err := w.ctx.Err(); err != nil {
+			cerr := errs.FromContext(err, nil, "sink: stopped before sending %d events", len(b.Items))
+			for _, it := range b.Items {
+				s.failed = append(s.failed, Failure{it.Index, cerr})
+			}
+			s.stop = cerr
+			return s
+		}
 		s.batches++
 		err := kit.Run(w.ctx, w.c.b, op, func(ctx context.Context, d Driver, _ *providers.Resolved) error {
 			return d.WriteBatch(ctx, b)

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,6 +29,9 @@ var SinkLimits = sink.Limits{MaxEvents: 200, MaxBytes: 1 << 20, MaxEventBytes: 2
 // SinkConfig is the sink_mock_sink provider configuration. The mock needs
 // no credential.
 type SinkConfig struct {
+	// Destination is the location of the events posted without one (the
+	// hosted system's mock has the same field).
+	Destination string `json:"destination,omitempty"`
 	// RejectClasses lists class_uids whose events the mock refuses, each
 	// on its own, as a vendor refuses an event its mapping cannot take:
 	// the way to see a post's partial failures without a real vendor.
@@ -36,6 +40,9 @@ type SinkConfig struct {
 
 // Validate implements providers.Config.
 func (c *SinkConfig) Validate() error {
+	if len(c.Destination) > sink.MaxLocationLen || strings.ContainsFunc(c.Destination, unicode.IsControl) {
+		return errs.Invalid("destination", "destination must be one line of at most %d bytes", sink.MaxLocationLen)
+	}
 	if len(c.RejectClasses) > 64 {
 		return errs.Invalid("reject_classes", "reject_classes holds at most 64 class_uids")
 	}
@@ -63,7 +70,8 @@ func init() { sink.Register(Sink) }
 type SinkRecord struct {
 	// Seq numbers the events in the order they were written, from 1.
 	Seq int64 `json:"seq"`
-	// Location is the post's PostOptions.Location.
+	// Location is the post's PostOptions.Location (the configured
+	// Destination for a post without one).
 	Location string `json:"location,omitempty"`
 	// Event is the event's OCSF JSON as it was sent.
 	Event json.RawMessage `json:"event"`
@@ -84,7 +92,8 @@ type SinkLog interface {
 type sinkDriver struct {
 	sink.Unimplemented // never reached: the mock implements every operation
 	stateStore
-	reject []int32
+	reject      []int32
+	destination string
 }
 
 var (
@@ -101,7 +110,7 @@ func openSink(_ context.Context, req providers.OpenRequest) (sink.Driver, error)
 		}
 		cfg = c
 	}
-	return &sinkDriver{stateStore: newStateStore(req), reject: slices.Clone(cfg.RejectClasses)}, nil
+	return &sinkDriver{stateStore: newStateStore(req), reject: slices.Clone(cfg.RejectClasses), destination: cfg.Destination}, nil
 }
 
 // Limits implements sink.Driver.
@@ -116,6 +125,7 @@ func (d *sinkDriver) WriteBatch(ctx context.Context, b *sink.Batch) error {
 	if strings.ContainsFunc(b.Location, unicode.IsControl) {
 		return errs.Invalid("location", "location holds a control character")
 	}
+	loc := cmp.Or(b.Location, d.destination)
 	var refused []sink.ItemFailure
 	keep := make([]int, 0, len(b.Items))
 	for i, it := range b.Items {
@@ -137,7 +147,7 @@ func (d *sinkDriver) WriteBatch(ctx context.Context, b *sink.Batch) error {
 			}
 			for _, i := range keep {
 				m.SinkEvents++
-				rec := SinkRecord{Seq: m.SinkEvents, Location: b.Location, Event: b.Items[i].JSON}
+				rec := SinkRecord{Seq: m.SinkEvents, Location: loc, Event: b.Items[i].JSON}
 				if err := d.putJSON(ctx, tx, sinkKey(rec.Seq), rec); err != nil {
 					return err
 				}
