@@ -147,3 +147,30 @@ func (a *oauthAuth) Secrets() []string {
 	defer a.mu.Unlock()
 	return append([]string{a.secret}, a.seen...)
 }
+
+// WithSecrets returns a, with more secrets to redact: those the driver
+// holds besides the auth's own (a signing key, a secret in a URL).
+func WithSecrets(a Auth, secrets ...string) Auth {
+	if a == nil {
+		a = None
+	}
+	w := extraSecrets{a, secrets}
+	if r, ok := a.(Refresher); ok {
+		return refreshingExtra{w, r}
+	}
+	return w
+}
+
+type extraSecrets struct {
+	Auth
+	extra []string
+}
+
+func (a extraSecrets) Secrets() []string { return append(a.Auth.Secrets(), a.extra...) }
+
+type refreshingExtra struct {
+	extraSecrets
+	r Refresher
+}
+
+func (a refreshingExtra) Refresh() bool { return a.r.Refresh() }
