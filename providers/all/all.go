@@ -6,6 +6,7 @@ package all
 
 import (
 	// Each import registers one provider.
+	_ "github.com/seed-e6251c81/synqly/providers/httpsink"
 	_ "github.com/seed-e6251c81/synqly/providers/jira"
 	_ "github.com/seed-e6251c81/synqly/providers/mock"
 	_ "github.com/seed-e6251c81/synqly/providers/pagerduty"

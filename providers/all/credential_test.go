@@ -9,6 +9,7 @@ import (
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/httpsink"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/servicenow"
@@ -36,6 +37,10 @@ var configWith = map[string]func(*credential.Ref) providers.Config{
 		return &slack.NotificationsConfig{Channel: "C0123ABCDE", Credential: r}
 	},
 	slack.WebhookID: func(r *credential.Ref) providers.Config { return &slack.WebhookConfig{WebhookURL: r} },
+	// sink_http needs a credential only with an authorization.
+	httpsink.ID: func(r *credential.Ref) providers.Config {
+		return &httpsink.SinkConfig{URL: "https://receiver.example.com/in", Authorization: &httpsink.Authorization{Type: httpsink.AuthBasic, Credential: r}}
+	},
 	teams.NotificationsID: func(r *credential.Ref) providers.Config {
 		return &teams.NotificationsConfig{ChannelID: "19:c@thread.tacv2", TeamID: "19:t@thread.tacv2", Credential: r}
 	},
