@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -134,7 +135,7 @@ func (c *Connector) PostEvents(ctx context.Context, events []ocsf.Event, opts Po
 		return nil, nilConnector()
 	}
 	for i, ev := range events {
-		if err := validate(ev, fmt.Sprintf("events[%d]", i)); err != nil {
+		if err := validate(ev, i); err != nil {
 			return nil, err
 		}
 	}
@@ -151,10 +152,18 @@ func (c *Connector) PostEvents(ctx context.Context, events []ocsf.Event, opts Po
 	return w.close(len(events))
 }
 
-// validate checks one event for a post; at names it in the error.
-func validate(ev ocsf.Event, at string) error {
+// validate checks one event for a post; i is its index in the post, or
+// -1 for a Writer's event. The error's path is built only when there is
+// one: this runs for every event.
+func validate(ev ocsf.Event, i int) error {
+	at := func() string {
+		if i < 0 {
+			return "event"
+		}
+		return "events[" + strconv.Itoa(i) + "]"
+	}
 	if isNil(ev) {
-		return errs.Invalid(at, "%s is nil", at)
+		return errs.Invalid(at(), "%s is nil", at())
 	}
 	err := ev.Validate()
 	if err == nil {
@@ -163,9 +172,9 @@ func validate(ev ocsf.Event, at string) error {
 	var e *errs.Error
 	if errors.As(err, &e) && e.Field != "" {
 		msg := strings.TrimPrefix(e.Message, e.Field+": ")
-		return errs.Invalid(at+"."+e.Field, "%s (%s): %s: %s", at, ev.ClassName(), e.Field, msg)
+		return errs.Invalid(at()+"."+e.Field, "%s (%s): %s: %s", at(), ev.ClassName(), e.Field, msg)
 	}
-	return errs.Wrap(errs.InvalidInput, err, "%s (%s)", at, ev.ClassName())
+	return errs.Wrap(errs.InvalidInput, err, "%s (%s)", at(), ev.ClassName())
 }
 
 func isNil(ev ocsf.Event) bool {
@@ -238,7 +247,7 @@ func (w *Writer) Write(ev ocsf.Event) error {
 	if w.closed {
 		return errs.New(errs.InvalidInput, "sink: Write after Close")
 	}
-	if err := validate(ev, "event"); err != nil {
+	if err := validate(ev, -1); err != nil {
 		return err
 	}
 	return w.add(ev)

@@ -6,11 +6,14 @@ package all
 
 import (
 	// Each import registers one provider.
+	_ "github.com/seed-e6251c81/synqly/providers/aws"
+	_ "github.com/seed-e6251c81/synqly/providers/azure"
 	_ "github.com/seed-e6251c81/synqly/providers/httpsink"
 	_ "github.com/seed-e6251c81/synqly/providers/jira"
 	_ "github.com/seed-e6251c81/synqly/providers/mock"
 	_ "github.com/seed-e6251c81/synqly/providers/pagerduty"
 	_ "github.com/seed-e6251c81/synqly/providers/servicenow"
 	_ "github.com/seed-e6251c81/synqly/providers/slack"
+	_ "github.com/seed-e6251c81/synqly/providers/splunk"
 	_ "github.com/seed-e6251c81/synqly/providers/teams"
 )

@@ -9,11 +9,14 @@ import (
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/providers"
+	"github.com/seed-e6251c81/synqly/providers/aws"
+	"github.com/seed-e6251c81/synqly/providers/azure"
 	"github.com/seed-e6251c81/synqly/providers/httpsink"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
 	"github.com/seed-e6251c81/synqly/providers/servicenow"
 	"github.com/seed-e6251c81/synqly/providers/slack"
+	"github.com/seed-e6251c81/synqly/providers/splunk"
 	"github.com/seed-e6251c81/synqly/providers/teams"
 )
 
@@ -37,6 +40,24 @@ var configWith = map[string]func(*credential.Ref) providers.Config{
 		return &slack.NotificationsConfig{Channel: "C0123ABCDE", Credential: r}
 	},
 	slack.WebhookID: func(r *credential.Ref) providers.Config { return &slack.WebhookConfig{WebhookURL: r} },
+	aws.StorageS3ID: func(r *credential.Ref) providers.Config {
+		return &aws.S3StorageConfig{Bucket: "acme-reports", Region: "eu-west-1", Credential: r}
+	},
+	aws.SinkS3ID: func(r *credential.Ref) providers.Config {
+		return &aws.S3SinkConfig{Bucket: "acme-lake", Region: "eu-west-1", Path: "ocsf", Credential: r}
+	},
+	aws.SinkSQSID: func(r *credential.Ref) providers.Config {
+		return &aws.SQSConfig{URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/events", Credential: r}
+	},
+	azure.StorageID: func(r *credential.Ref) providers.Config {
+		return &azure.StorageConfig{Bucket: "reports", Credential: r}
+	},
+	azure.SinkID: func(r *credential.Ref) providers.Config {
+		return &azure.SinkConfig{Bucket: "lake", Path: "ocsf", Credential: r}
+	},
+	splunk.SinkID: func(r *credential.Ref) providers.Config {
+		return &splunk.SinkConfig{HECURL: "https://splunk.example.com:8088", HECCredential: r}
+	},
 	// sink_http needs a credential only with an authorization.
 	httpsink.ID: func(r *credential.Ref) providers.Config {
 		return &httpsink.SinkConfig{URL: "https://receiver.example.com/in", Authorization: &httpsink.Authorization{Type: httpsink.AuthBasic, Credential: r}}
@@ -55,6 +76,20 @@ func field(cfg providers.Config) string {
 	return "credential"
 }
 
+// samples are valid credentials of providers whose secret has a shape of
+// its own (an Azure Storage connection string).
+var samples = map[string]credential.Config{
+	azure.StorageID: &credential.TokenCredential{Secret: "BlobEndpoint=https://acme.blob.core.windows.net;SharedAccessSignature=sv=2024-11-04&sp=rwdl&sig=c2lnbmF0dXJl"},
+	azure.SinkID:    &credential.TokenCredential{Secret: "BlobEndpoint=https://acme.blob.core.windows.net;SharedAccessSignature=sv=2024-11-04&sp=cw&sig=c2lnbmF0dXJl"},
+}
+
+func sampleFor(provider string, t credential.Type) credential.Config {
+	if c, ok := samples[provider]; ok {
+		return c
+	}
+	return sample(t)
+}
+
 // sample returns a valid inline credential of type t.
 func sample(t credential.Type) credential.Config {
 	switch t {
@@ -64,6 +99,10 @@ func sample(t credential.Type) credential.Config {
 		return &credential.SecretCredential{Secret: "https://hooks.example.com/services/T0/B0/s3cretS3cret"}
 	case credential.TypeOAuthClient:
 		return &credential.OAuthClientCredential{ClientID: "id", ClientSecret: "s3cret"}
+	case credential.TypeAWS:
+		return &credential.AWSCredential{AccessKeyID: "AKIAEXAMPLEEXAMPLE00", SecretAccessKey: "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY00"}
+	case credential.TypeAWSRole:
+		return &credential.AWSRoleCredential{RoleARN: "arn:aws:iam::123456789012:role/synqly", ExternalID: "ext-1234"}
 	}
 	return &credential.TokenCredential{Secret: "t0ken"}
 }
@@ -91,10 +130,10 @@ func TestConfigRequiresCredential(t *testing.T) {
 			continue
 		}
 		ct := p.CredentialTypes[0]
-		f := field(with(credential.Inline(sample(ct))))
+		f := field(with(credential.Inline(sampleFor(p.ID, ct))))
 		for name, ref := range missing {
 			cfg := with(ref)
-			for what, err := range map[string]error{"Validate": cfg.Validate(), "Open": openErr(p, cfg, f, sample(ct))} {
+			for what, err := range map[string]error{"Validate": cfg.Validate(), "Open": openErr(p, cfg, f, sampleFor(p.ID, ct))} {
 				var e *errs.Error
 				if !errors.Is(err, errs.ErrInvalidInput) || !errors.As(err, &e) || e.Field != f ||
 					!strings.Contains(e.Message, f+" is required") {
@@ -104,7 +143,7 @@ func TestConfigRequiresCredential(t *testing.T) {
 		}
 		for name, ref := range map[string]*credential.Ref{
 			"a reference": credential.RefTo("cred-1", ct),
-			"inline":      credential.Inline(sample(ct)),
+			"inline":      credential.Inline(sampleFor(p.ID, ct)),
 		} {
 			if err := with(ref).Validate(); err != nil {
 				t.Errorf("%s: %s: %v", p.ID, name, err)

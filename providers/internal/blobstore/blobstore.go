@@ -95,10 +95,8 @@ func wrap(ctx context.Context, b *blob.Bucket, v *Vendor, err error, what, key s
 				out.Code = errs.RateLimited
 			}
 		}
-		msg += fmt.Sprintf(": HTTP %d", pe.Status)
-		if pe.Code != "" {
-			msg += ": " + pe.Code
-		}
+		// The status and the vendor's code are the cause's to say
+		// (errs.Error prints it after the message).
 		out.Cause = pe
 	} else {
 		msg += ": " + v.redact(gcerrors.Code(err).String())
