@@ -11,6 +11,7 @@ import (
 	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/aws"
 	"github.com/seed-e6251c81/synqly/providers/azure"
+	"github.com/seed-e6251c81/synqly/providers/gcp"
 	"github.com/seed-e6251c81/synqly/providers/httpsink"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/pagerduty"
@@ -54,6 +55,12 @@ var configWith = map[string]func(*credential.Ref) providers.Config{
 	},
 	azure.SinkID: func(r *credential.Ref) providers.Config {
 		return &azure.SinkConfig{Bucket: "lake", Path: "ocsf", Credential: r}
+	},
+	gcp.SinkID: func(r *credential.Ref) providers.Config {
+		return &gcp.SinkConfig{Bucket: "acme-lake", Path: "ocsf", Credential: r}
+	},
+	gcp.StorageID: func(r *credential.Ref) providers.Config {
+		return &gcp.StorageConfig{Bucket: "acme-reports", Region: "auto", Credential: r}
 	},
 	splunk.SinkID: func(r *credential.Ref) providers.Config {
 		return &splunk.SinkConfig{HECURL: "https://splunk.example.com:8088", HECCredential: r}

@@ -81,7 +81,11 @@ func wrap(ctx context.Context, b *blob.Bucket, v *Vendor, err error, what, key s
 	if v.Describe != nil {
 		pe = v.Describe(b, err)
 	}
-	msg := fmt.Sprintf("%s: %s %s", v.Name, what, v.redact(key))
+	where := v.redact(key)
+	if where == "" {
+		where = "the bucket's root"
+	}
+	msg := fmt.Sprintf("%s: %s %s", v.Name, what, where)
 	if pe != nil {
 		pe.Code, pe.Message, pe.RequestID = v.redact(pe.Code), v.redact(pe.Message), v.redact(pe.RequestID)
 		out.Status = pe.Status
