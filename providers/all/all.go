@@ -8,6 +8,7 @@ import (
 	// Each import registers one provider.
 	_ "github.com/seed-e6251c81/synqly/providers/aws"
 	_ "github.com/seed-e6251c81/synqly/providers/azure"
+	_ "github.com/seed-e6251c81/synqly/providers/elastic"
 	_ "github.com/seed-e6251c81/synqly/providers/gcp"
 	_ "github.com/seed-e6251c81/synqly/providers/httpsink"
 	_ "github.com/seed-e6251c81/synqly/providers/jira"

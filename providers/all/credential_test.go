@@ -11,6 +11,7 @@ import (
 	"github.com/seed-e6251c81/synqly/providers"
 	"github.com/seed-e6251c81/synqly/providers/aws"
 	"github.com/seed-e6251c81/synqly/providers/azure"
+	"github.com/seed-e6251c81/synqly/providers/elastic"
 	"github.com/seed-e6251c81/synqly/providers/gcp"
 	"github.com/seed-e6251c81/synqly/providers/httpsink"
 	"github.com/seed-e6251c81/synqly/providers/jira"
@@ -55,6 +56,12 @@ var configWith = map[string]func(*credential.Ref) providers.Config{
 	},
 	azure.SinkID: func(r *credential.Ref) providers.Config {
 		return &azure.SinkConfig{Bucket: "lake", Path: "ocsf", Credential: r}
+	},
+	elastic.ElasticsearchID: func(r *credential.Ref) providers.Config {
+		return &elastic.ElasticsearchConfig{URL: "https://es.example.com:9200", CreateIndex: "ocsf-events", Credential: r}
+	},
+	elastic.OpenSearchID: func(r *credential.Ref) providers.Config {
+		return &elastic.OpenSearchConfig{URL: "https://search.example.com:9200", CreateIndex: "ocsf-events", Credential: r}
 	},
 	gcp.SinkID: func(r *credential.Ref) providers.Config {
 		return &gcp.SinkConfig{Bucket: "acme-lake", Path: "ocsf", Credential: r}
