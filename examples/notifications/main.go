@@ -20,7 +20,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
@@ -28,6 +27,7 @@ import (
 	"github.com/seed-e6251c81/synqly/connectors/notifications"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/examples/internal/setup"
 	_ "github.com/seed-e6251c81/synqly/providers/all"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/mock"
@@ -137,51 +137,14 @@ func run(ctx context.Context, f flags) error {
 	if err != nil {
 		return err
 	}
-	opts := []synqly.Option{synqly.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))}
-	if f.db != "" {
-		opts = append(opts, synqly.WithDatabasePath(f.db))
-	}
-	c, err := synqly.Open(ctx, opts...)
+	c, ctx, err := setup.Open(ctx, f.db, "examples/notifications")
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ctx = synqly.WithActor(ctx, "examples/notifications")
-
-	acct, err := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: "notifications-example"})
-	if errors.Is(err, synqly.ErrConflict) {
-		var p *synqly.Page[synqly.Account]
-		p, err = c.Accounts.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]notifications-example"}})
-		if err == nil {
-			acct = p.Result[0]
-		}
-	}
+	tenant, integrationID, err := setup.Integration(ctx, c, "notifications-example", "example-"+f.provider, cfg)
 	if err != nil {
 		return err
-	}
-	tenant := c.Account(acct.ID)
-	name := "example-" + f.provider
-	page, err := tenant.Integrations.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]" + name}})
-	if err != nil {
-		return err
-	}
-	var integrationID string
-	if len(page.Result) > 0 {
-		// Update replaces the integration we read (its updated_at is the
-		// precondition), with the configuration of this run.
-		in := *page.Result[0]
-		in.ProviderConfig = cfg
-		res, err := tenant.Integrations.Update(ctx, in.ID, in)
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
-	} else {
-		res, err := tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: name, ProviderConfig: cfg})
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
 	}
 
 	nc, err := notifications.Open(ctx, tenant, integrationID)

@@ -17,13 +17,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
 	"github.com/seed-e6251c81/synqly"
 	"github.com/seed-e6251c81/synqly/connectors/sink"
 	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/examples/internal/setup"
 	"github.com/seed-e6251c81/synqly/ocsf"
 	_ "github.com/seed-e6251c81/synqly/providers/all"
 	"github.com/seed-e6251c81/synqly/providers/httpsink"
@@ -95,49 +95,14 @@ func run(ctx context.Context, f flags) error {
 	if err != nil {
 		return err
 	}
-	opts := []synqly.Option{synqly.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))}
-	if f.db != "" {
-		opts = append(opts, synqly.WithDatabasePath(f.db))
-	}
-	c, err := synqly.Open(ctx, opts...)
+	c, ctx, err := setup.Open(ctx, f.db, "examples/sink")
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ctx = synqly.WithActor(ctx, "examples/sink")
-
-	acct, err := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: "sink-example"})
-	if errors.Is(err, synqly.ErrConflict) {
-		var p *synqly.Page[synqly.Account]
-		p, err = c.Accounts.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]sink-example"}})
-		if err == nil {
-			acct = p.Result[0]
-		}
-	}
+	tenant, integrationID, err := setup.Integration(ctx, c, "sink-example", "example-"+f.provider, cfg)
 	if err != nil {
 		return err
-	}
-	tenant := c.Account(acct.ID)
-	name := "example-" + f.provider
-	page, err := tenant.Integrations.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]" + name}})
-	if err != nil {
-		return err
-	}
-	var integrationID string
-	if len(page.Result) > 0 {
-		in := *page.Result[0]
-		in.ProviderConfig = cfg
-		res, err := tenant.Integrations.Update(ctx, in.ID, in)
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
-	} else {
-		res, err := tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: name, ProviderConfig: cfg})
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
 	}
 
 	sk, err := sink.Open(ctx, tenant, integrationID)

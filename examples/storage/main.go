@@ -18,13 +18,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"time"
 
 	"github.com/seed-e6251c81/synqly"
 	"github.com/seed-e6251c81/synqly/connectors/storage"
+	"github.com/seed-e6251c81/synqly/examples/internal/setup"
 	_ "github.com/seed-e6251c81/synqly/providers/all"
 	"github.com/seed-e6251c81/synqly/providers/mock"
 )
@@ -60,49 +60,14 @@ func run(ctx context.Context, f flags) error {
 	if err != nil {
 		return err
 	}
-	opts := []synqly.Option{synqly.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))}
-	if f.db != "" {
-		opts = append(opts, synqly.WithDatabasePath(f.db))
-	}
-	c, err := synqly.Open(ctx, opts...)
+	c, ctx, err := setup.Open(ctx, f.db, "examples/storage")
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ctx = synqly.WithActor(ctx, "examples/storage")
-
-	acct, err := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: "storage-example"})
-	if errors.Is(err, synqly.ErrConflict) {
-		var p *synqly.Page[synqly.Account]
-		p, err = c.Accounts.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]storage-example"}})
-		if err == nil {
-			acct = p.Result[0]
-		}
-	}
+	tenant, integrationID, err := setup.Integration(ctx, c, "storage-example", "example-"+f.provider, cfg)
 	if err != nil {
 		return err
-	}
-	tenant := c.Account(acct.ID)
-	name := "example-" + f.provider
-	page, err := tenant.Integrations.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]" + name}})
-	if err != nil {
-		return err
-	}
-	var integrationID string
-	if len(page.Result) > 0 {
-		in := *page.Result[0]
-		in.ProviderConfig = cfg
-		res, err := tenant.Integrations.Update(ctx, in.ID, in)
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
-	} else {
-		res, err := tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: name, ProviderConfig: cfg})
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
 	}
 
 	st, err := storage.Open(ctx, tenant, integrationID)

@@ -18,13 +18,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
 	"github.com/seed-e6251c81/synqly"
 	"github.com/seed-e6251c81/synqly/connectors/ticketing"
 	"github.com/seed-e6251c81/synqly/credential"
+	"github.com/seed-e6251c81/synqly/examples/internal/setup"
 	_ "github.com/seed-e6251c81/synqly/providers/all"
 	"github.com/seed-e6251c81/synqly/providers/jira"
 	"github.com/seed-e6251c81/synqly/providers/mock"
@@ -116,51 +116,14 @@ func run(ctx context.Context, provider, url, project, db string) error {
 	if err != nil {
 		return err
 	}
-	opts := []synqly.Option{synqly.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))}
-	if db != "" {
-		opts = append(opts, synqly.WithDatabasePath(db))
-	}
-	c, err := synqly.Open(ctx, opts...)
+	c, ctx, err := setup.Open(ctx, db, "examples/ticketing")
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ctx = synqly.WithActor(ctx, "examples/ticketing")
-
-	acct, err := c.Accounts.Create(ctx, synqly.CreateAccountRequest{Name: "ticketing-example"})
-	if errors.Is(err, synqly.ErrConflict) {
-		var p *synqly.Page[synqly.Account]
-		p, err = c.Accounts.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]ticketing-example"}})
-		if err == nil {
-			acct = p.Result[0]
-		}
-	}
+	tenant, integrationID, err := setup.Integration(ctx, c, "ticketing-example", "example-"+provider, cfg)
 	if err != nil {
 		return err
-	}
-	tenant := c.Account(acct.ID)
-	name := "example-" + provider
-	var integrationID string
-	page, err := tenant.Integrations.List(ctx, synqly.ListOptions{Filter: []string{"name[eq]" + name}})
-	if err != nil {
-		return err
-	}
-	if len(page.Result) > 0 {
-		// Update replaces the integration we read (its updated_at is the
-		// precondition), with the configuration of this run.
-		in := *page.Result[0]
-		in.ProviderConfig = cfg
-		res, err := tenant.Integrations.Update(ctx, in.ID, in)
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
-	} else {
-		res, err := tenant.Integrations.Create(ctx, synqly.CreateIntegrationRequest{Name: name, ProviderConfig: cfg})
-		if err != nil {
-			return err
-		}
-		integrationID = res.Integration.ID
 	}
 
 	tk, err := ticketing.Open(ctx, tenant, integrationID)
