@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -191,3 +192,27 @@ func TestContextCancel(t *testing.T) {
 	_, err := sink.NewConnector(httpsink.Sink, d).PostEvents(ctx, []ocsf.Event{event("a")}, sink.PostOptions{})
 	assert.True(t, errors.Is(err, errs.Canceled), "%v", err)
 }
+
+func TestSkipTLSVerify(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }))
+	defer srv.Close()
+	post := func(skip bool) error {
+		d, err := httpsink.Sink.Open(t.Context(), providers.OpenRequest{Config: &httpsink.SinkConfig{URL: srv.URL + "/in", SkipTLSVerify: skip}})
+		require.NoError(t, err)
+		defer d.Close()
+		_, err = sink.NewConnector(httpsink.Sink, d).PostEvents(t.Context(), []ocsf.Event{event("tls")}, sink.PostOptions{})
+		return err
+	}
+	require.Error(t, post(false), "a self-signed certificate is refused by default")
+	require.NoError(t, post(true))
+	// A transport the provider cannot change is refused, naming the field.
+	_, err := httpsink.Sink.Open(t.Context(), providers.OpenRequest{Config: &httpsink.SinkConfig{URL: srv.URL, SkipTLSVerify: true},
+		HTTPClient: &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("x") })}})
+	var e *errs.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "skip_tls_verify", e.Field)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

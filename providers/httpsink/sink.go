@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -65,7 +64,9 @@ func open(_ context.Context, req providers.OpenRequest) (sink.Driver, error) {
 		opts.Timeout = time.Duration(cfg.TimeoutSeconds) * time.Second
 	}
 	if cfg.SkipTLSVerify {
-		opts.HTTPClient = insecureClient(opts.HTTPClient)
+		if opts.HTTPClient, err = httpx.InsecureClient(opts.HTTPClient); err != nil {
+			return nil, err
+		}
 	}
 	auth, err := authFor(cfg, req, opts.HTTPClient)
 	if err != nil {
@@ -101,24 +102,6 @@ func open(_ context.Context, req providers.OpenRequest) (sink.Driver, error) {
 	}
 	d.secret = secret
 	return d, nil
-}
-
-// insecureClient returns a client like hc (or a default one) that does not
-// check certificates.
-func insecureClient(hc *http.Client) *http.Client {
-	var c http.Client
-	if hc != nil {
-		c = *hc
-	}
-	var t *http.Transport
-	if base, ok := c.Transport.(*http.Transport); ok && base != nil {
-		t = base.Clone()
-	} else {
-		t = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the configuration asks for it, documented
-	c.Transport = t
-	return &c
 }
 
 // splitURL splits the configured URL into the client's base (scheme and

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,8 +11,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/hashicorp/go-cleanhttp"
 
 	"github.com/seed-e6251c81/synqly/connectors/sink"
 	"github.com/seed-e6251c81/synqly/credential"
@@ -96,7 +93,7 @@ func openSink(_ context.Context, req providers.OpenRequest) (sink.Driver, error)
 	opts.ErrorDetail = errorDetail
 	var own *http.Client
 	if cfg.SkipTLSVerify {
-		hc, err := insecureClient(req.HTTPClient)
+		hc, err := httpx.InsecureClient(req.HTTPClient)
 		if err != nil {
 			return nil, err
 		}
@@ -147,35 +144,6 @@ func validToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// insecureClient returns a client like hc (or a pooled one of the
-// driver's own) whose transport does not verify TLS certificates; the
-// other TLS settings of hc's transport are kept. A transport that is not
-// an *http.Transport cannot be changed: that is an error.
-func insecureClient(hc *http.Client) (*http.Client, error) {
-	if hc == nil {
-		hc = cleanhttp.DefaultPooledClient()
-	} else {
-		c := *hc
-		hc = &c
-	}
-	var t *http.Transport
-	switch base := hc.Transport.(type) {
-	case nil:
-		t = http.DefaultTransport.(*http.Transport).Clone()
-	case *http.Transport:
-		t = base.Clone()
-	default:
-		return nil, errs.Invalid("skip_tls_verify", "splunk: skip_tls_verify needs the application's HTTP client to have an *http.Transport "+
-			"(or none), to turn certificate verification off in; it has a %T", base)
-	}
-	if t.TLSClientConfig == nil {
-		t.TLSClientConfig = &tls.Config{}
-	}
-	t.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // the configuration asks for it: skip_tls_verify, documented
-	hc.Transport = t
-	return hc, nil
 }
 
 // newChannel returns a random (version 4) GUID for the driver's data
