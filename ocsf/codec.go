@@ -23,7 +23,13 @@ type codec[T any] struct {
 	justOne     [][]int
 	class       *classInfo
 	initialized bool
+	// fast, generated, opens the object and writes T's modeled members as
+	// the tables do, as straight-line code.
+	fast func(e *encoder, x *T)
 }
+
+// tableOnly turns the generated encoders off (tests compare the two).
+var tableOnly bool
 
 // field is one attribute of T.
 type field[T any] struct {
@@ -207,31 +213,32 @@ func (c *codec[T]) unmarshal(b []byte, x *T) error {
 	return toError(err, c.name)
 }
 
-// encode writes x as an object: its fields and its Extra members, merged in
-// order of name.
+// encode writes x as an object: its modeled members by name, then its
+// Extra members by name (one whose name is modeled is not written: the
+// field wins). The generated encoder, when there is one, writes the
+// modeled members.
 func (c *codec[T]) encode(e *encoder, x *T) {
-	e.beginObject()
 	extra, p := c.meta(x)
-	var keys []string
-	if len(*extra) > 0 {
-		keys = make([]string, 0, len(*extra))
-		for k := range *extra {
-			keys = append(keys, k)
+	if c.fast != nil && !tableOnly {
+		c.fast(e, x)
+	} else {
+		e.beginObject()
+		for i := range c.fields {
+			f := &c.fields[i]
+			f.enc(e, x, p[i>>6]&(1<<(i&63)) != 0 || (f.required && f.scalar))
 		}
-		slices.Sort(keys)
 	}
-	j := 0
-	for i := range c.fields {
-		f := &c.fields[i]
-		for ; j < len(keys) && keys[j] <= f.name; j++ {
-			if keys[j] != f.name { // a modeled member wins over an Extra one
-				c.encodeExtra(e, keys[j], (*extra)[keys[j]])
+	if len(*extra) > 0 {
+		keys := make([]string, 0, len(*extra))
+		for k := range *extra {
+			if _, modeled := c.index[k]; !modeled {
+				keys = append(keys, k)
 			}
 		}
-		f.enc(e, x, p[i>>6]&(1<<(i&63)) != 0 || (f.required && f.scalar))
-	}
-	for ; j < len(keys); j++ {
-		c.encodeExtra(e, keys[j], (*extra)[keys[j]])
+		slices.Sort(keys)
+		for _, k := range keys {
+			c.encodeExtra(e, k, (*extra)[k])
+		}
 	}
 	e.endObject()
 }

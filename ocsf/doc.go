@@ -13,9 +13,10 @@
 // rest against it.
 //
 // Nothing a vendor sends is dropped: members the schema does not define
-// are kept, at every level, in the Extra maps and written back where they
-// were. JSON round-trips: decoding and encoding again gives the same
-// members and values.
+// are kept, at every level, in the Extra maps and written back after the
+// modeled members. JSON round-trips: decoding and encoding again gives the
+// same members and values, and encoding is canonical (members by name,
+// then the Extra ones by name), so equal events encode to equal bytes.
 //
 // Validate checks the required attributes (those of a profile only when
 // metadata.profiles names it), the enum values of the *_id attributes and
@@ -23,9 +24,10 @@
 // Decode's, are errs.InvalidInput whose Field is the JSON path of the
 // problem ("finding_info.uid", "resources[2].type_id").
 //
-// The codec is generated tables over a small JSON reader and writer of
-// the package, not reflection: events are the hot path of the Sink and
-// SIEM connectors (see the benchmarks in ocsf_test.go).
+// The codec is generated, not reflection: tables that drive a small JSON
+// reader and writer of the package, and straight-line encoders for every
+// type (checked against the tables by the tests and the fuzzer): events
+// are the hot path of the Sink and SIEM connectors (see bench_test.go).
 //
 // # Not included
 //

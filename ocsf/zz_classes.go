@@ -2546,7 +2546,9030 @@ func newEvent(uid int64) codecEvent {
 // ClassUIDs lists the class_uid of every event class of the package, in order.
 var ClassUIDs = []int32{0, 1001, 1005, 1006, 1007, 2001, 2002, 2003, 2004, 2005, 2007, 3001, 3002, 3003, 3004, 3005, 3006, 4001, 4002, 4003, 4009, 5001, 5002, 5020, 5023, 6002, 6003, 6004, 6006, 6007}
 
+func fastAccountChange(e *encoder, x *AccountChange) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.AuthFactors; s != nil {
+		e.key("\"auth_factors\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthFactor.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classAccountChange.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(3)
+	e.key("\"class_name\":")
+	e.str(classAccountChange.name)
+	e.key("\"class_uid\":")
+	e.int32(3001)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x10000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Policies; s != nil {
+		e.key("\"policies\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecPolicy.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x40000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x80000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecAccountChange.typeName(x)
+		}
+		if s != "" || p[0]&0x100000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.UserResult; o != nil {
+		e.key("\"user_result\":")
+		codecUser.encode(e, o)
+	}
+}
+
+func fastAPIActivity(e *encoder, x *APIActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.AIModel; o != nil {
+		e.key("\"ai_model\":")
+		codecAIModel.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classAPIActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(6)
+	e.key("\"class_name\":")
+	e.str(classAPIActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(6003)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x20000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x100000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.MessageContext; o != nil {
+		e.key("\"message_context\":")
+		codecMessageContext.encode(e, o)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x40000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if o := x.Trace; o != nil {
+		e.key("\"trace\":")
+		codecTrace.encode(e, o)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecAPIActivity.typeName(x)
+		}
+		if s != "" || p[0]&0x800000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastApplicationLifecycle(e *encoder, x *ApplicationLifecycle) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if o := x.App; o != nil {
+		e.key("\"app\":")
+		codecProduct.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classApplicationLifecycle.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(6)
+	e.key("\"class_name\":")
+	e.str(classApplicationLifecycle.name)
+	e.key("\"class_uid\":")
+	e.int32(6002)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x4000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x20000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x400000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x1000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x8000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecApplicationLifecycle.typeName(x)
+		}
+		if s != "" || p[0]&0x10000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastApplicationSecurityPostureFinding(e *encoder, x *ApplicationSecurityPostureFinding) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if o := x.Application; o != nil {
+		e.key("\"application\":")
+		codecApplication.encode(e, o)
+	}
+	if o := x.Assignee; o != nil {
+		e.key("\"assignee\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.AssigneeGroup; o != nil {
+		e.key("\"assignee_group\":")
+		codecGroup.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classApplicationSecurityPostureFinding.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(2)
+	e.key("\"class_name\":")
+	e.str(classApplicationSecurityPostureFinding.name)
+	e.key("\"class_uid\":")
+	e.int32(2007)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Comment; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"comment\":")
+		e.str(v)
+	}
+	if o := x.Compliance; o != nil {
+		e.key("\"compliance\":")
+		codecCompliance.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FindingInfo; o != nil {
+		e.key("\"finding_info\":")
+		codecFindingInfo.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.Impact; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"impact\":")
+		e.str(v)
+	}
+	if v := x.ImpactID; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"impact_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ImpactScore; v != 0 || p[0]&0x200000000 != 0 {
+		e.key("\"impact_score\":")
+		e.int(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x400000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.IsSuspectedBreach; v != false || p[0]&0x800000000 != 0 {
+		e.key("\"is_suspected_breach\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.Priority; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"priority\":")
+		e.str(v)
+	}
+	if v := x.PriorityID; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"priority_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RawData; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Ticket; o != nil {
+		e.key("\"ticket\":")
+		codecTicket.encode(e, o)
+	}
+	if s := x.Tickets; s != nil {
+		e.key("\"tickets\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTicket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x4 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x8 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecApplicationSecurityPostureFinding.typeName(x)
+		}
+		if s != "" || p[1]&0x10 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.VendorAttributes; o != nil {
+		e.key("\"vendor_attributes\":")
+		codecVendorAttributes.encode(e, o)
+	}
+	if v := x.Verdict; v != "" || p[1]&0x100 != 0 {
+		e.key("\"verdict\":")
+		e.str(v)
+	}
+	if v := x.VerdictID; v != 0 || p[1]&0x200 != 0 {
+		e.key("\"verdict_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Vulnerabilities; s != nil {
+		e.key("\"vulnerabilities\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecVulnerability.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+}
+
+func fastAuthentication(e *encoder, x *Authentication) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AccountSwitchType; v != "" || p[0]&0x1 != 0 {
+		e.key("\"account_switch_type\":")
+		e.str(v)
+	}
+	if v := x.AccountSwitchTypeID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"account_switch_type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Action; v != "" || p[0]&0x4 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x20 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.AuthFactors; s != nil {
+		e.key("\"auth_factors\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthFactor.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.AuthProtocol; v != "" || p[0]&0x400 != 0 {
+		e.key("\"auth_protocol\":")
+		e.str(v)
+	}
+	if v := x.AuthProtocolID; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"auth_protocol_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.AuthenticationToken; o != nil {
+		e.key("\"authentication_token\":")
+		codecAuthenticationToken.encode(e, o)
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classAuthentication.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(3)
+	if o := x.Certificate; o != nil {
+		e.key("\"certificate\":")
+		codecCertificate.encode(e, o)
+	}
+	e.key("\"class_name\":")
+	e.str(classAuthentication.name)
+	e.key("\"class_uid\":")
+	e.int32(3002)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x10000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x20000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x800000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.IsCleartext; v != false || p[0]&0x1000000000 != 0 {
+		e.key("\"is_cleartext\":")
+		e.bool(v)
+	}
+	if v := x.IsMFA; v != false || p[0]&0x2000000000 != 0 {
+		e.key("\"is_mfa\":")
+		e.bool(v)
+	}
+	if v := x.IsNewLogon; v != false || p[0]&0x4000000000 != 0 {
+		e.key("\"is_new_logon\":")
+		e.bool(v)
+	}
+	if v := x.IsRemote; v != false || p[0]&0x8000000000 != 0 {
+		e.key("\"is_remote\":")
+		e.bool(v)
+	}
+	if o := x.LogonProcess; o != nil {
+		e.key("\"logon_process\":")
+		codecProcess.encode(e, o)
+	}
+	if v := x.LogonType; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"logon_type\":")
+		e.str(v)
+	}
+	if v := x.LogonTypeID; v != 0 || p[0]&0x40000000000 != 0 {
+		e.key("\"logon_type_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x80000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x100000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if o := x.Service; o != nil {
+		e.key("\"service\":")
+		codecService.encode(e, o)
+	}
+	if o := x.Session; o != nil {
+		e.key("\"session\":")
+		codecSession.encode(e, o)
+	}
+	if v := x.Severity; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x8000000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[1]&0x1 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[1]&0x2 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[1]&0x4 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[1]&0x8 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x20 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x40 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecAuthentication.typeName(x)
+		}
+		if s != "" || p[1]&0x80 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+}
+
+func fastAuthorizeSession(e *encoder, x *AuthorizeSession) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classAuthorizeSession.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(3)
+	e.key("\"class_name\":")
+	e.str(classAuthorizeSession.name)
+	e.key("\"class_uid\":")
+	e.int32(3003)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x20000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x100000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if s := x.Privileges; s != nil {
+		e.key("\"privileges\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.RawData; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if o := x.Session; o != nil {
+		e.key("\"session\":")
+		codecSession.encode(e, o)
+	}
+	if v := x.Severity; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x40000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecAuthorizeSession.typeName(x)
+		}
+		if s != "" || p[0]&0x400000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+}
+
+func fastBaseEvent(e *encoder, x *BaseEvent) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classBaseEvent.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(0)
+	e.key("\"class_name\":")
+	e.str(classBaseEvent.name)
+	e.key("\"class_uid\":")
+	e.int32(0)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x2000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x200000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x800000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x4000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x40000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecBaseEvent.typeName(x)
+		}
+		if s != "" || p[0]&0x8000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastCloudResourcesInventoryInfo(e *encoder, x *CloudResourcesInventoryInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classCloudResourcesInventoryInfo.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(5)
+	e.key("\"class_name\":")
+	e.str(classCloudResourcesInventoryInfo.name)
+	e.key("\"class_uid\":")
+	e.int32(5023)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if o := x.Container; o != nil {
+		e.key("\"container\":")
+		codecContainer.encode(e, o)
+	}
+	if v := x.Count; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Database; o != nil {
+		e.key("\"database\":")
+		codecDatabase.encode(e, o)
+	}
+	if o := x.Databucket; o != nil {
+		e.key("\"databucket\":")
+		codecDatabucket.encode(e, o)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.Idp; o != nil {
+		e.key("\"idp\":")
+		codecIdp.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x20000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x100000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.Region; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"region\":")
+		e.str(v)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Table; o != nil {
+		e.key("\"table\":")
+		codecTable.encode(e, o)
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecCloudResourcesInventoryInfo.typeName(x)
+		}
+		if s != "" || p[0]&0x400000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastComplianceFinding(e *encoder, x *ComplianceFinding) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if o := x.Assignee; o != nil {
+		e.key("\"assignee\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.AssigneeGroup; o != nil {
+		e.key("\"assignee_group\":")
+		codecGroup.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classComplianceFinding.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(2)
+	e.key("\"class_name\":")
+	e.str(classComplianceFinding.name)
+	e.key("\"class_uid\":")
+	e.int32(2003)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Comment; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"comment\":")
+		e.str(v)
+	}
+	if o := x.Compliance; o != nil {
+		e.key("\"compliance\":")
+		codecCompliance.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Evidences; s != nil {
+		e.key("\"evidences\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEvidences.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FindingInfo; o != nil {
+		e.key("\"finding_info\":")
+		codecFindingInfo.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.Impact; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"impact\":")
+		e.str(v)
+	}
+	if v := x.ImpactID; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"impact_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ImpactScore; v != 0 || p[0]&0x200000000 != 0 {
+		e.key("\"impact_score\":")
+		e.int(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x400000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.IsSuspectedBreach; v != false || p[0]&0x800000000 != 0 {
+		e.key("\"is_suspected_breach\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.Priority; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"priority\":")
+		e.str(v)
+	}
+	if v := x.PriorityID; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"priority_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RawData; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if o := x.Resource; o != nil {
+		e.key("\"resource\":")
+		codecResourceDetails.encode(e, o)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x40000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x400000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x4000000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x8000000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Ticket; o != nil {
+		e.key("\"ticket\":")
+		codecTicket.encode(e, o)
+	}
+	if s := x.Tickets; s != nil {
+		e.key("\"tickets\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTicket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x8 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x10 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecComplianceFinding.typeName(x)
+		}
+		if s != "" || p[1]&0x20 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.VendorAttributes; o != nil {
+		e.key("\"vendor_attributes\":")
+		codecVendorAttributes.encode(e, o)
+	}
+	if v := x.Verdict; v != "" || p[1]&0x200 != 0 {
+		e.key("\"verdict\":")
+		e.str(v)
+	}
+	if v := x.VerdictID; v != 0 || p[1]&0x400 != 0 {
+		e.key("\"verdict_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastConfigState(e *encoder, x *ConfigState) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Assessments; s != nil {
+		e.key("\"assessments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAssessment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classConfigState.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(5)
+	if o := x.CISBenchmarkResult; o != nil {
+		e.key("\"cis_benchmark_result\":")
+		codecCISBenchmarkResult.encode(e, o)
+	}
+	e.key("\"class_name\":")
+	e.str(classConfigState.name)
+	e.key("\"class_uid\":")
+	e.int32(5002)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x8000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x800000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x2000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x8000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x20000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecConfigState.typeName(x)
+		}
+		if s != "" || p[0]&0x20000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastDetectionFinding(e *encoder, x *DetectionFinding) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if s := x.AnomalyAnalyses; s != nil {
+		e.key("\"anomaly_analyses\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAnomalyAnalysis.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if o := x.Assignee; o != nil {
+		e.key("\"assignee\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.AssigneeGroup; o != nil {
+		e.key("\"assignee_group\":")
+		codecGroup.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classDetectionFinding.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(2)
+	e.key("\"class_name\":")
+	e.str(classDetectionFinding.name)
+	e.key("\"class_uid\":")
+	e.int32(2004)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Comment; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"comment\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Evidences; s != nil {
+		e.key("\"evidences\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEvidences.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FindingInfo; o != nil {
+		e.key("\"finding_info\":")
+		codecFindingInfo.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.Impact; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"impact\":")
+		e.str(v)
+	}
+	if v := x.ImpactID; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"impact_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ImpactScore; v != 0 || p[0]&0x200000000 != 0 {
+		e.key("\"impact_score\":")
+		e.int(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x400000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.IsSuspectedBreach; v != false || p[0]&0x800000000 != 0 {
+		e.key("\"is_suspected_breach\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.Priority; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"priority\":")
+		e.str(v)
+	}
+	if v := x.PriorityID; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"priority_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RawData; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Ticket; o != nil {
+		e.key("\"ticket\":")
+		codecTicket.encode(e, o)
+	}
+	if s := x.Tickets; s != nil {
+		e.key("\"tickets\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTicket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x4 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x8 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecDetectionFinding.typeName(x)
+		}
+		if s != "" || p[1]&0x10 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.VendorAttributes; o != nil {
+		e.key("\"vendor_attributes\":")
+		codecVendorAttributes.encode(e, o)
+	}
+	if v := x.Verdict; v != "" || p[1]&0x100 != 0 {
+		e.key("\"verdict\":")
+		e.str(v)
+	}
+	if v := x.VerdictID; v != 0 || p[1]&0x200 != 0 {
+		e.key("\"verdict_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Vulnerabilities; s != nil {
+		e.key("\"vulnerabilities\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecVulnerability.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+}
+
+func fastDNSActivity(e *encoder, x *DNSActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if s := x.Answers; s != nil {
+		e.key("\"answers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDNSAnswer.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if v := x.AppName; v != "" || p[0]&0x80 != 0 {
+		e.key("\"app_name\":")
+		e.str(v)
+	}
+	if v := x.AppProtocolName; v != "" || p[0]&0x100 != 0 {
+		e.key("\"app_protocol_name\":")
+		e.str(v)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classDNSActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(4)
+	e.key("\"class_name\":")
+	e.str(classDNSActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(4003)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if o := x.ConnectionInfo; o != nil {
+		e.key("\"connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if v := x.Count; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.CumulativeTraffic; o != nil {
+		e.key("\"cumulative_traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x8000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x80000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.JA4FingerprintList; s != nil {
+		e.key("\"ja4_fingerprint_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecJA4Fingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.LoadBalancer; o != nil {
+		e.key("\"load_balancer\":")
+		codecLoadBalancer.encode(e, o)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if o := x.NetworkObservationPoint; o != nil {
+		e.key("\"network_observation_point\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ObservationPoint; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"observation_point\":")
+		e.str(v)
+	}
+	if v := x.ObservationPointID; v != 0 || p[0]&0x20000000000 != 0 {
+		e.key("\"observation_point_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.PacketList; s != nil {
+		e.key("\"packet_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecPacket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if o := x.Proxy; o != nil {
+		e.key("\"proxy\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyConnectionInfo; o != nil {
+		e.key("\"proxy_connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if o := x.ProxyEndpoint; o != nil {
+		e.key("\"proxy_endpoint\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyHTTPRequest; o != nil {
+		e.key("\"proxy_http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.ProxyHTTPResponse; o != nil {
+		e.key("\"proxy_http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if o := x.ProxyTLS; o != nil {
+		e.key("\"proxy_tls\":")
+		codecTLS.encode(e, o)
+	}
+	if o := x.ProxyTraffic; o != nil {
+		e.key("\"proxy_traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if o := x.Query; o != nil {
+		e.key("\"query\":")
+		codecDNSQuery.encode(e, o)
+	}
+	if v := x.QueryTime; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"query_time\":")
+		e.timestamp(v)
+	}
+	if v := x.QueryTimeDT; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"query_time_dt\":")
+		e.str(v)
+	}
+	if v := x.RawData; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.Rcode; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"rcode\":")
+		e.str(v)
+	}
+	if v := x.RcodeID; v != 0 || p[0]&0x800000000000000 != 0 {
+		e.key("\"rcode_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ResponseTime; v != 0 || p[0]&0x1000000000000000 != 0 {
+		e.key("\"response_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ResponseTimeDT; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"response_time_dt\":")
+		e.str(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x4000000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x8000000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[1]&0x1 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[1]&0x2 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[1]&0x4 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[1]&0x20 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[1]&0x40 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[1]&0x80 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[1]&0x100 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[1]&0x200 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[1]&0x400 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x1000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x2000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if o := x.TLS; o != nil {
+		e.key("\"tls\":")
+		codecTLS.encode(e, o)
+	}
+	if o := x.Traffic; o != nil {
+		e.key("\"traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecDNSActivity.typeName(x)
+		}
+		if s != "" || p[1]&0x10000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastEmailActivity(e *encoder, x *EmailActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Attempt; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"attempt\":")
+		e.int(v)
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Banner; v != "" || p[0]&0x200 != 0 {
+		e.key("\"banner\":")
+		e.str(v)
+	}
+	e.key("\"category_name\":")
+	e.str(classEmailActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(4)
+	e.key("\"class_name\":")
+	e.str(classEmailActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(4009)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Command; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"command\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Direction; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"direction\":")
+		e.str(v)
+	}
+	if v := x.DirectionID; v != 0 || true {
+		e.key("\"direction_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Disposition; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if o := x.Email; o != nil {
+		e.key("\"email\":")
+		codecEmail.encode(e, o)
+	}
+	if o := x.EmailAuth; o != nil {
+		e.key("\"email_auth\":")
+		codecEmailAuth.encode(e, o)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x20000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.From; v != "" || p[0]&0x200000000 != 0 {
+		e.key("\"from\":")
+		e.str(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x400000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if v := x.MessageTraceUID; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"message_trace_uid\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.ProtocolName; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"protocol_name\":")
+		e.str(v)
+	}
+	if v := x.RawData; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x400000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.SMTPHello; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"smtp_hello\":")
+		e.str(v)
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x80000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x1000000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x4000000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x8000000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.To; s != nil {
+		e.key("\"to\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecEmailActivity.typeName(x)
+		}
+		if s != "" || p[1]&0x2 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastEntityManagement(e *encoder, x *EntityManagement) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AccessList; s != nil {
+		e.key("\"access_list\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.AccessMask; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"access_mask\":")
+		e.int(v)
+	}
+	if v := x.Action; v != "" || p[0]&0x4 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x20 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classEntityManagement.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(3)
+	e.key("\"class_name\":")
+	e.str(classEntityManagement.name)
+	e.key("\"class_uid\":")
+	e.int32(3004)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Comment; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"comment\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Entity; o != nil {
+		e.key("\"entity\":")
+		codecManagedEntity.encode(e, o)
+	}
+	if o := x.EntityResult; o != nil {
+		e.key("\"entity_result\":")
+		codecManagedEntity.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x100000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x800000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x40000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x400000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x80000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x400000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecEntityManagement.typeName(x)
+		}
+		if s != "" || p[0]&0x800000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastFileActivity(e *encoder, x *FileActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AccessMask; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"access_mask\":")
+		e.int(v)
+	}
+	if v := x.Action; v != "" || p[0]&0x2 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x10 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classFileActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(1)
+	e.key("\"class_name\":")
+	e.str(classFileActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(1001)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Component; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"component\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.ConnectionUID; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"connection_uid\":")
+		e.str(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if v := x.CreateMask; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"create_mask\":")
+		e.str(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if v := x.FileDiff; v != "" || p[0]&0x20000000 != 0 {
+		e.key("\"file_diff\":")
+		e.str(v)
+	}
+	if o := x.FileResult; o != nil {
+		e.key("\"file_result\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x100000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x800000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x40000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x400000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x40000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecFileActivity.typeName(x)
+		}
+		if s != "" || p[0]&0x400000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastFileHosting(e *encoder, x *FileHosting) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AccessList; s != nil {
+		e.key("\"access_list\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.AccessMask; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"access_mask\":")
+		e.int(v)
+	}
+	if v := x.AccessResult; v != nil {
+		e.key("\"access_result\":")
+		e.raw(v)
+	}
+	if v := x.Action; v != "" || p[0]&0x8 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classFileHosting.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(6)
+	e.key("\"class_name\":")
+	e.str(classFileHosting.name)
+	e.key("\"class_uid\":")
+	e.int32(6006)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if o := x.ConnectionInfo; o != nil {
+		e.key("\"connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if v := x.Count; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ExpirationTime; v != 0 || p[0]&0x20000000 != 0 {
+		e.key("\"expiration_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExpirationTimeDT; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"expiration_time_dt\":")
+		e.str(v)
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.FileResult; o != nil {
+		e.key("\"file_result\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x1000000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x8000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x400000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Share; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"share\":")
+		e.str(v)
+	}
+	if v := x.ShareType; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"share_type\":")
+		e.str(v)
+	}
+	if v := x.ShareTypeID; v != 0 || p[0]&0x80000000000000 != 0 {
+		e.key("\"share_type_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x1 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x2 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecFileHosting.typeName(x)
+		}
+		if s != "" || p[1]&0x4 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastGroupManagement(e *encoder, x *GroupManagement) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classGroupManagement.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(3)
+	e.key("\"class_name\":")
+	e.str(classGroupManagement.name)
+	e.key("\"class_uid\":")
+	e.int32(3006)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x10000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if s := x.Privileges; s != nil {
+		e.key("\"privileges\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.RawData; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if o := x.Resource; o != nil {
+		e.key("\"resource\":")
+		codecResourceDetails.encode(e, o)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Subgroup; o != nil {
+		e.key("\"subgroup\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecGroupManagement.typeName(x)
+		}
+		if s != "" || p[0]&0x400000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+}
+
+func fastHTTPActivity(e *encoder, x *HTTPActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if v := x.AppName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"app_name\":")
+		e.str(v)
+	}
+	if v := x.AppProtocolName; v != "" || p[0]&0x80 != 0 {
+		e.key("\"app_protocol_name\":")
+		e.str(v)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classHTTPActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(4)
+	e.key("\"class_name\":")
+	e.str(classHTTPActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(4002)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if o := x.ConnectionInfo; o != nil {
+		e.key("\"connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.CumulativeTraffic; o != nil {
+		e.key("\"cumulative_traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if s := x.HTTPCookies; s != nil {
+		e.key("\"http_cookies\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecHTTPCookie.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.HTTPStatus; v != 0 || p[0]&0x400000000 != 0 {
+		e.key("\"http_status\":")
+		e.int(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x800000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.JA4FingerprintList; s != nil {
+		e.key("\"ja4_fingerprint_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecJA4Fingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.LoadBalancer; o != nil {
+		e.key("\"load_balancer\":")
+		codecLoadBalancer.encode(e, o)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if o := x.NetworkObservationPoint; o != nil {
+		e.key("\"network_observation_point\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ObservationPoint; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"observation_point\":")
+		e.str(v)
+	}
+	if v := x.ObservationPointID; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"observation_point_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.PacketList; s != nil {
+		e.key("\"packet_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecPacket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if o := x.Proxy; o != nil {
+		e.key("\"proxy\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyConnectionInfo; o != nil {
+		e.key("\"proxy_connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if o := x.ProxyEndpoint; o != nil {
+		e.key("\"proxy_endpoint\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyHTTPRequest; o != nil {
+		e.key("\"proxy_http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.ProxyHTTPResponse; o != nil {
+		e.key("\"proxy_http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if o := x.ProxyTLS; o != nil {
+		e.key("\"proxy_tls\":")
+		codecTLS.encode(e, o)
+	}
+	if o := x.ProxyTraffic; o != nil {
+		e.key("\"proxy_traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x400000000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x2000000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x8000000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[1]&0x4 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[1]&0x8 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[1]&0x10 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[1]&0x20 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[1]&0x40 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[1]&0x80 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x200 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x400 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if o := x.TLS; o != nil {
+		e.key("\"tls\":")
+		codecTLS.encode(e, o)
+	}
+	if o := x.Trace; o != nil {
+		e.key("\"trace\":")
+		codecTrace.encode(e, o)
+	}
+	if o := x.Traffic; o != nil {
+		e.key("\"traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecHTTPActivity.typeName(x)
+		}
+		if s != "" || p[1]&0x4000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastIncidentFinding(e *encoder, x *IncidentFinding) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if o := x.Assignee; o != nil {
+		e.key("\"assignee\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.AssigneeGroup; o != nil {
+		e.key("\"assignee_group\":")
+		codecGroup.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classIncidentFinding.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(2)
+	e.key("\"class_name\":")
+	e.str(classIncidentFinding.name)
+	e.key("\"class_uid\":")
+	e.int32(2005)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Comment; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"comment\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.FindingInfoList; s != nil {
+		e.key("\"finding_info_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFindingInfo.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.Impact; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"impact\":")
+		e.str(v)
+	}
+	if v := x.ImpactID; v != 0 || p[0]&0x80000000 != 0 {
+		e.key("\"impact_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ImpactScore; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"impact_score\":")
+		e.int(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x200000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.IsSuspectedBreach; v != false || p[0]&0x400000000 != 0 {
+		e.key("\"is_suspected_breach\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.Priority; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"priority\":")
+		e.str(v)
+	}
+	if v := x.PriorityID; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"priority_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RawData; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x400000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x40000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || true {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Ticket; o != nil {
+		e.key("\"ticket\":")
+		codecTicket.encode(e, o)
+	}
+	if s := x.Tickets; s != nil {
+		e.key("\"tickets\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTicket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x8000000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x1 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecIncidentFinding.typeName(x)
+		}
+		if s != "" || p[1]&0x2 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.VendorAttributes; o != nil {
+		e.key("\"vendor_attributes\":")
+		codecVendorAttributes.encode(e, o)
+	}
+	if v := x.Verdict; v != "" || p[1]&0x20 != 0 {
+		e.key("\"verdict\":")
+		e.str(v)
+	}
+	if v := x.VerdictID; v != 0 || p[1]&0x40 != 0 {
+		e.key("\"verdict_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastInventoryInfo(e *encoder, x *InventoryInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classInventoryInfo.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(5)
+	e.key("\"class_name\":")
+	e.str(classInventoryInfo.name)
+	e.key("\"class_uid\":")
+	e.int32(5001)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x2000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x200000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x800000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x4000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x40000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecInventoryInfo.typeName(x)
+		}
+		if s != "" || p[0]&0x8000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastModuleActivity(e *encoder, x *ModuleActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classModuleActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(1)
+	e.key("\"class_name\":")
+	e.str(classModuleActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(1005)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x2000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if o := x.Module; o != nil {
+		e.key("\"module\":")
+		codecModule.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x400000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x1000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x8000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecModuleActivity.typeName(x)
+		}
+		if s != "" || p[0]&0x10000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastNetworkActivity(e *encoder, x *NetworkActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if v := x.AppName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"app_name\":")
+		e.str(v)
+	}
+	if v := x.AppProtocolName; v != "" || p[0]&0x80 != 0 {
+		e.key("\"app_protocol_name\":")
+		e.str(v)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classNetworkActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(4)
+	e.key("\"class_name\":")
+	e.str(classNetworkActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(4001)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if o := x.ConnectionInfo; o != nil {
+		e.key("\"connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.CumulativeTraffic; o != nil {
+		e.key("\"cumulative_traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x40000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.IsSrcDstAssignmentKnown; v != false || p[0]&0x80000000 != 0 {
+		e.key("\"is_src_dst_assignment_known\":")
+		e.bool(v)
+	}
+	if s := x.JA4FingerprintList; s != nil {
+		e.key("\"ja4_fingerprint_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecJA4Fingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.LoadBalancer; o != nil {
+		e.key("\"load_balancer\":")
+		codecLoadBalancer.encode(e, o)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if o := x.NetworkObservationPoint; o != nil {
+		e.key("\"network_observation_point\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ObservationPoint; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"observation_point\":")
+		e.str(v)
+	}
+	if v := x.ObservationPointID; v != 0 || p[0]&0x20000000000 != 0 {
+		e.key("\"observation_point_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.PacketList; s != nil {
+		e.key("\"packet_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecPacket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if o := x.Proxy; o != nil {
+		e.key("\"proxy\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyConnectionInfo; o != nil {
+		e.key("\"proxy_connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if o := x.ProxyEndpoint; o != nil {
+		e.key("\"proxy_endpoint\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyHTTPRequest; o != nil {
+		e.key("\"proxy_http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.ProxyHTTPResponse; o != nil {
+		e.key("\"proxy_http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if o := x.ProxyTLS; o != nil {
+		e.key("\"proxy_tls\":")
+		codecTLS.encode(e, o)
+	}
+	if o := x.ProxyTraffic; o != nil {
+		e.key("\"proxy_traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x40000000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x400000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x8000000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[1]&0x1 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[1]&0x2 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[1]&0x4 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[1]&0x8 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x20 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x40 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if o := x.TLS; o != nil {
+		e.key("\"tls\":")
+		codecTLS.encode(e, o)
+	}
+	if o := x.Traffic; o != nil {
+		e.key("\"traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecNetworkActivity.typeName(x)
+		}
+		if s != "" || p[1]&0x200 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.URL; o != nil {
+		e.key("\"url\":")
+		codecURL.encode(e, o)
+	}
+}
+
+func fastProcessActivity(e *encoder, x *ProcessActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if v := x.ActualPermissions; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"actual_permissions\":")
+		e.int(v)
+	}
+	if o := x.AIModel; o != nil {
+		e.key("\"ai_model\":")
+		codecAIModel.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classProcessActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(1)
+	e.key("\"class_name\":")
+	e.str(classProcessActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(1007)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ExitCode; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"exit_code\":")
+		e.int(v)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.InjectionType; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"injection_type\":")
+		e.str(v)
+	}
+	if v := x.InjectionTypeID; v != 0 || p[0]&0x20000000 != 0 {
+		e.key("\"injection_type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.IsAlert; v != false || p[0]&0x40000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.LaunchType; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"launch_type\":")
+		e.str(v)
+	}
+	if v := x.LaunchTypeID; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"launch_type_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x800000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.MessageContext; o != nil {
+		e.key("\"message_context\":")
+		codecMessageContext.encode(e, o)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if o := x.Module; o != nil {
+		e.key("\"module\":")
+		codecModule.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if o := x.Process; o != nil {
+		e.key("\"process\":")
+		codecProcess.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RequestedPermissions; v != 0 || p[0]&0x400000000000 != 0 {
+		e.key("\"requested_permissions\":")
+		e.int(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x400000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x2000000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecProcessActivity.typeName(x)
+		}
+		if s != "" || p[0]&0x4000000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastScanActivity(e *encoder, x *ScanActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classScanActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(6)
+	e.key("\"class_name\":")
+	e.str(classScanActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(6007)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.CommandUID; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"command_uid\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x4000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x20000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if v := x.NumDetections; v != 0 || p[0]&0x80000000 != 0 {
+		e.key("\"num_detections\":")
+		e.int(v)
+	}
+	if v := x.NumFiles; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"num_files\":")
+		e.int(v)
+	}
+	if v := x.NumFolders; v != 0 || p[0]&0x200000000 != 0 {
+		e.key("\"num_folders\":")
+		e.int(v)
+	}
+	if v := x.NumNetworkItems; v != 0 || p[0]&0x400000000 != 0 {
+		e.key("\"num_network_items\":")
+		e.int(v)
+	}
+	if v := x.NumProcesses; v != 0 || p[0]&0x800000000 != 0 {
+		e.key("\"num_processes\":")
+		e.int(v)
+	}
+	if v := x.NumRegistryItems; v != 0 || p[0]&0x1000000000 != 0 {
+		e.key("\"num_registry_items\":")
+		e.int(v)
+	}
+	if v := x.NumResolutions; v != 0 || p[0]&0x2000000000 != 0 {
+		e.key("\"num_resolutions\":")
+		e.int(v)
+	}
+	if v := x.NumSkippedItems; v != 0 || p[0]&0x4000000000 != 0 {
+		e.key("\"num_skipped_items\":")
+		e.int(v)
+	}
+	if v := x.NumTrustedItems; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"num_trusted_items\":")
+		e.int(v)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x2000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if o := x.Scan; o != nil {
+		e.key("\"scan\":")
+		codecScan.encode(e, o)
+	}
+	if v := x.ScheduleUID; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"schedule_uid\":")
+		e.str(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x40000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x800000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if v := x.Total; v != 0 || p[0]&0x8000000000000000 != 0 {
+		e.key("\"total\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecScanActivity.typeName(x)
+		}
+		if s != "" || p[1]&0x1 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastScheduledJobActivity(e *encoder, x *ScheduledJobActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classScheduledJobActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(1)
+	e.key("\"class_name\":")
+	e.str(classScheduledJobActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(1006)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x2000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if o := x.Job; o != nil {
+		e.key("\"job\":")
+		codecJob.encode(e, o)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x20000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x400000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x1000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x8000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x8000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecScheduledJobActivity.typeName(x)
+		}
+		if s != "" || p[0]&0x10000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastSecurityFinding(e *encoder, x *SecurityFinding) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.Analytic; o != nil {
+		e.key("\"analytic\":")
+		codecAnalytic.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classSecurityFinding.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(2)
+	if s := x.CISCsc; s != nil {
+		e.key("\"cis_csc\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCISCsc.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"class_name\":")
+	e.str(classSecurityFinding.name)
+	e.key("\"class_uid\":")
+	e.int32(2001)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if o := x.Compliance; o != nil {
+		e.key("\"compliance\":")
+		codecCompliance.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if s := x.DataSources; s != nil {
+		e.key("\"data_sources\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x2000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Evidence; v != nil {
+		e.key("\"evidence\":")
+		e.raw(v)
+	}
+	if o := x.Finding; o != nil {
+		e.key("\"finding\":")
+		codecFinding.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.Impact; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"impact\":")
+		e.str(v)
+	}
+	if v := x.ImpactID; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"impact_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ImpactScore; v != 0 || p[0]&0x200000000 != 0 {
+		e.key("\"impact_score\":")
+		e.int(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x400000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.KillChain; s != nil {
+		e.key("\"kill_chain\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKillChainPhase.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Nist; s != nil {
+		e.key("\"nist\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if o := x.Process; o != nil {
+		e.key("\"process\":")
+		codecProcess.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x8000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x80000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.State; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"state\":")
+		e.str(v)
+	}
+	if v := x.StateID; v != 0 || true {
+		e.key("\"state_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Status; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x4000000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x1 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x2 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecSecurityFinding.typeName(x)
+		}
+		if s != "" || p[1]&0x4 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if s := x.Vulnerabilities; s != nil {
+		e.key("\"vulnerabilities\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecVulnerability.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+}
+
+func fastSoftwareInfo(e *encoder, x *SoftwareInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classSoftwareInfo.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(5)
+	e.key("\"class_name\":")
+	e.str(classSoftwareInfo.name)
+	e.key("\"class_uid\":")
+	e.int32(5020)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x2000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Package; o != nil {
+		e.key("\"package\":")
+		codecPackage.encode(e, o)
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x800000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x2000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x8000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x20000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if o := x.SBOM; o != nil {
+		e.key("\"sbom\":")
+		codecSBOM.encode(e, o)
+	}
+	if v := x.Severity; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecSoftwareInfo.typeName(x)
+		}
+		if s != "" || p[0]&0x40000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+}
+
+func fastUserAccess(e *encoder, x *UserAccess) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classUserAccess.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(3)
+	e.key("\"class_name\":")
+	e.str(classUserAccess.name)
+	e.key("\"class_uid\":")
+	e.int32(3005)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x8000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if s := x.Privileges; s != nil {
+		e.key("\"privileges\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.RawData; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x4000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if o := x.Resource; o != nil {
+		e.key("\"resource\":")
+		codecResourceDetails.encode(e, o)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x100000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecUserAccess.typeName(x)
+		}
+		if s != "" || p[0]&0x200000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+}
+
+func fastVulnerabilityFinding(e *encoder, x *VulnerabilityFinding) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if o := x.Assignee; o != nil {
+		e.key("\"assignee\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.AssigneeGroup; o != nil {
+		e.key("\"assignee_group\":")
+		codecGroup.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classVulnerabilityFinding.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(2)
+	e.key("\"class_name\":")
+	e.str(classVulnerabilityFinding.name)
+	e.key("\"class_uid\":")
+	e.int32(2002)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Comment; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"comment\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FindingInfo; o != nil {
+		e.key("\"finding_info\":")
+		codecFindingInfo.encode(e, o)
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if v := x.Impact; v != "" || p[0]&0x20000000 != 0 {
+		e.key("\"impact\":")
+		e.str(v)
+	}
+	if v := x.ImpactID; v != 0 || p[0]&0x40000000 != 0 {
+		e.key("\"impact_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ImpactScore; v != 0 || p[0]&0x80000000 != 0 {
+		e.key("\"impact_score\":")
+		e.int(v)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x100000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if v := x.IsSuspectedBreach; v != false || p[0]&0x200000000 != 0 {
+		e.key("\"is_suspected_breach\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.Priority; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"priority\":")
+		e.str(v)
+	}
+	if v := x.PriorityID; v != 0 || p[0]&0x40000000000 != 0 {
+		e.key("\"priority_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RawData; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if o := x.Resource; o != nil {
+		e.key("\"resource\":")
+		codecResourceDetails.encode(e, o)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x4000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x8000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x10000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x80000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x200000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x1000000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Ticket; o != nil {
+		e.key("\"ticket\":")
+		codecTicket.encode(e, o)
+	}
+	if s := x.Tickets; s != nil {
+		e.key("\"tickets\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTicket.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[1]&0x1 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[1]&0x2 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecVulnerabilityFinding.typeName(x)
+		}
+		if s != "" || p[1]&0x4 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if o := x.VendorAttributes; o != nil {
+		e.key("\"vendor_attributes\":")
+		codecVendorAttributes.encode(e, o)
+	}
+	if v := x.Verdict; v != "" || p[1]&0x40 != 0 {
+		e.key("\"verdict\":")
+		e.str(v)
+	}
+	if v := x.VerdictID; v != 0 || p[1]&0x80 != 0 {
+		e.key("\"verdict_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Vulnerabilities; s != nil {
+		e.key("\"vulnerabilities\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecVulnerability.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+}
+
+func fastWebResourceAccessActivity(e *encoder, x *WebResourceAccessActivity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Action; v != "" || p[0]&0x1 != 0 {
+		e.key("\"action\":")
+		e.str(v)
+	}
+	if v := x.ActionID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"action_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityID; v != 0 || true {
+		e.key("\"activity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ActivityName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"activity_name\":")
+		e.str(v)
+	}
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	e.key("\"category_name\":")
+	e.str(classWebResourceAccessActivity.categoryName)
+	e.key("\"category_uid\":")
+	e.int32(6)
+	e.key("\"class_name\":")
+	e.str(classWebResourceAccessActivity.name)
+	e.key("\"class_uid\":")
+	e.int32(6004)
+	if o := x.Cloud; o != nil {
+		e.key("\"cloud\":")
+		codecCloud.encode(e, o)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.ConfidenceScore; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"confidence_score\":")
+		e.int(v)
+	}
+	if v := x.Count; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.Disposition; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"disposition\":")
+		e.str(v)
+	}
+	if v := x.DispositionID; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"disposition_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Duration; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Enrichments; s != nil {
+		e.key("\"enrichments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnrichment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.FirewallRule; o != nil {
+		e.key("\"firewall_rule\":")
+		codecFirewallRule.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if v := x.IsAlert; v != false || p[0]&0x8000000 != 0 {
+		e.key("\"is_alert\":")
+		e.bool(v)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.MalwareScanInfo; o != nil {
+		e.key("\"malware_scan_info\":")
+		codecMalwareScanInfo.encode(e, o)
+	}
+	if v := x.Message; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if o := x.Metadata; o != nil {
+		e.key("\"metadata\":")
+		codecMetadata.encode(e, o)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.OSINT; s != nil {
+		e.key("\"osint\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOSINT.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if o := x.Proxy; o != nil {
+		e.key("\"proxy\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyConnectionInfo; o != nil {
+		e.key("\"proxy_connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if o := x.ProxyEndpoint; o != nil {
+		e.key("\"proxy_endpoint\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if o := x.ProxyHTTPRequest; o != nil {
+		e.key("\"proxy_http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.ProxyHTTPResponse; o != nil {
+		e.key("\"proxy_http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if o := x.ProxyTLS; o != nil {
+		e.key("\"proxy_tls\":")
+		codecTLS.encode(e, o)
+	}
+	if o := x.ProxyTraffic; o != nil {
+		e.key("\"proxy_traffic\":")
+		codecNetworkTraffic.encode(e, o)
+	}
+	if v := x.RawData; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"raw_data\":")
+		e.str(v)
+	}
+	if o := x.RawDataHash; o != nil {
+		e.key("\"raw_data_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.RawDataSize; v != 0 || p[0]&0x100000000000 != 0 {
+		e.key("\"raw_data_size\":")
+		e.int64(v)
+	}
+	if v := x.RiskDetails; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"risk_details\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x800000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x1000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x2000000000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || true {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x20000000000000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x200000000000000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Time; v != 0 || true {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.TimezoneOffset; v != 0 || p[0]&0x1000000000000000 != 0 {
+		e.key("\"timezone_offset\":")
+		e.int(v)
+	}
+	if o := x.TLS; o != nil {
+		e.key("\"tls\":")
+		codecTLS.encode(e, o)
+	}
+	if s := x.TypeName; true {
+		if s == "" {
+			s = codecWebResourceAccessActivity.typeName(x)
+		}
+		if s != "" || p[0]&0x4000000000000000 != 0 {
+			e.key("\"type_name\":")
+			e.str(s)
+		}
+	}
+	e.key("\"type_uid\":")
+	e.int64(x.TypeUID())
+	if v := x.Unmapped; v != nil {
+		e.key("\"unmapped\":")
+		e.raw(v)
+	}
+	if s := x.WebResources; s != nil {
+		e.key("\"web_resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecWebResource.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+}
+
 func init() {
+	codecAccountChange.fast = fastAccountChange
 	codecAccountChange.initClass(&classAccountChange, "account_change", func(x *AccountChange) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}, {"user"}}},
 		fStr("action", func(x *AccountChange) *string { return &x.Action }),
 		fEnum("action_id", func(x *AccountChange) *ActionID { return &x.ActionID }, &enumActionID, func(x *AccountChange) *string { return &x.Action }),
@@ -2605,6 +11628,7 @@ func init() {
 		fObj("user", func(x *AccountChange) **User { return &x.User }, &codecUser),
 		fObj("user_result", func(x *AccountChange) **User { return &x.UserResult }, &codecUser),
 	)
+	codecAPIActivity.fast = fastAPIActivity
 	codecAPIActivity.initClass(&classAPIActivity, "api_activity", func(x *APIActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"api"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"src_endpoint"}, {"time"}}},
 		fStr("action", func(x *APIActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *APIActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *APIActivity) *string { return &x.Action }),
@@ -2664,6 +11688,7 @@ func init() {
 		fEnum("status_id", func(x *APIActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *APIActivity) *string { return &x.Status }),
 		fObj("trace", func(x *APIActivity) **Trace { return &x.Trace }, &codecTrace),
 	)
+	codecApplicationLifecycle.fast = fastApplicationLifecycle
 	codecApplicationLifecycle.initClass(&classApplicationLifecycle, "application_lifecycle", func(x *ApplicationLifecycle) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"app"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ApplicationLifecycle) *string { return &x.Action }),
 		fEnum("action_id", func(x *ApplicationLifecycle) *ActionID { return &x.ActionID }, &enumActionID, func(x *ApplicationLifecycle) *string { return &x.Action }),
@@ -2716,6 +11741,7 @@ func init() {
 		fObj("app", func(x *ApplicationLifecycle) **Product { return &x.App }, &codecProduct),
 		fEnum("status_id", func(x *ApplicationLifecycle) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ApplicationLifecycle) *string { return &x.Status }),
 	)
+	codecApplicationSecurityPostureFinding.fast = fastApplicationSecurityPostureFinding
 	codecApplicationSecurityPostureFinding.initClass(&classApplicationSecurityPostureFinding, "application_security_posture_finding", func(x *ApplicationSecurityPostureFinding) (*map[string]json.RawMessage, []uint64) {
 		return &x.Extra, x.present[:]
 	}, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding_info"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}, atLeastOne: [][]string{{"application", "compliance", "remediation", "vulnerabilities"}}},
@@ -2794,6 +11820,7 @@ func init() {
 		fEnum("verdict_id", func(x *ApplicationSecurityPostureFinding) *VerdictID { return &x.VerdictID }, &enumVerdictID, func(x *ApplicationSecurityPostureFinding) *string { return &x.Verdict }),
 		fObjs("vulnerabilities", func(x *ApplicationSecurityPostureFinding) *[]Vulnerability { return &x.Vulnerabilities }, &codecVulnerability),
 	)
+	codecAuthentication.fast = fastAuthentication
 	codecAuthentication.initClass(&classAuthentication, "authentication", func(x *Authentication) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}, {"user"}}, atLeastOne: [][]string{{"service", "dst_endpoint"}}},
 		fStr("action", func(x *Authentication) *string { return &x.Action }),
 		fEnum("action_id", func(x *Authentication) *ActionID { return &x.ActionID }, &enumActionID, func(x *Authentication) *string { return &x.Action }),
@@ -2866,6 +11893,7 @@ func init() {
 		fEnum("status_id", func(x *Authentication) *StatusID { return &x.StatusID }, &enumStatusID, func(x *Authentication) *string { return &x.Status }),
 		fObj("user", func(x *Authentication) **User { return &x.User }, &codecUser),
 	)
+	codecAuthorizeSession.fast = fastAuthorizeSession
 	codecAuthorizeSession.initClass(&classAuthorizeSession, "authorize_session", func(x *AuthorizeSession) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}, {"user"}}, justOne: [][]string{{"privileges", "group"}}},
 		fStr("action", func(x *AuthorizeSession) *string { return &x.Action }),
 		fEnum("action_id", func(x *AuthorizeSession) *ActionID { return &x.ActionID }, &enumActionID, func(x *AuthorizeSession) *string { return &x.Action }),
@@ -2925,6 +11953,7 @@ func init() {
 		fEnum("status_id", func(x *AuthorizeSession) *StatusID { return &x.StatusID }, &enumStatusID, func(x *AuthorizeSession) *string { return &x.Status }),
 		fObj("user", func(x *AuthorizeSession) **User { return &x.User }, &codecUser),
 	)
+	codecBaseEvent.fast = fastBaseEvent
 	codecBaseEvent.initClass(&classBaseEvent, "base_event", func(x *BaseEvent) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *BaseEvent) *string { return &x.Action }),
 		fEnum("action_id", func(x *BaseEvent) *ActionID { return &x.ActionID }, &enumActionID, func(x *BaseEvent) *string { return &x.Action }),
@@ -2976,6 +12005,7 @@ func init() {
 		fEnum("activity_id", func(x *BaseEvent) *BaseEventActivityID { return &x.ActivityID }, &enumBaseEventActivityID, func(x *BaseEvent) *string { return &x.ActivityName }),
 		fEnum("status_id", func(x *BaseEvent) *StatusID { return &x.StatusID }, &enumStatusID, func(x *BaseEvent) *string { return &x.Status }),
 	)
+	codecCloudResourcesInventoryInfo.fast = fastCloudResourcesInventoryInfo
 	codecCloudResourcesInventoryInfo.initClass(&classCloudResourcesInventoryInfo, "cloud_resources_inventory_info", func(x *CloudResourcesInventoryInfo) (*map[string]json.RawMessage, []uint64) {
 		return &x.Extra, x.present[:]
 	}, rules{required: [][]string{{"activity_id"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}, atLeastOne: [][]string{{"cloud", "container", "database", "databucket", "idp", "resources", "table"}}},
@@ -3036,6 +12066,7 @@ func init() {
 		fEnum("status_id", func(x *CloudResourcesInventoryInfo) *StatusID { return &x.StatusID }, &enumStatusID, func(x *CloudResourcesInventoryInfo) *string { return &x.Status }),
 		fObj("table", func(x *CloudResourcesInventoryInfo) **Table { return &x.Table }, &codecTable),
 	)
+	codecComplianceFinding.fast = fastComplianceFinding
 	codecComplianceFinding.initClass(&classComplianceFinding, "compliance_finding", func(x *ComplianceFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"compliance"}, {"finding_info"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ComplianceFinding) *string { return &x.Action }),
 		fEnum("action_id", func(x *ComplianceFinding) *ActionID { return &x.ActionID }, &enumActionID, func(x *ComplianceFinding) *string { return &x.Action }),
@@ -3108,6 +12139,7 @@ func init() {
 		fStr("verdict", func(x *ComplianceFinding) *string { return &x.Verdict }),
 		fEnum("verdict_id", func(x *ComplianceFinding) *VerdictID { return &x.VerdictID }, &enumVerdictID, func(x *ComplianceFinding) *string { return &x.Verdict }),
 	)
+	codecConfigState.fast = fastConfigState
 	codecConfigState.initClass(&classConfigState, "config_state", func(x *ConfigState) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"device"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ConfigState) *string { return &x.Action }),
 		fEnum("action_id", func(x *ConfigState) *ActionID { return &x.ActionID }, &enumActionID, func(x *ConfigState) *string { return &x.Action }),
@@ -3161,6 +12193,7 @@ func init() {
 		fObj("cis_benchmark_result", func(x *ConfigState) **CISBenchmarkResult { return &x.CISBenchmarkResult }, &codecCISBenchmarkResult),
 		fEnum("status_id", func(x *ConfigState) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ConfigState) *string { return &x.Status }),
 	)
+	codecDetectionFinding.fast = fastDetectionFinding
 	codecDetectionFinding.initClass(&classDetectionFinding, "detection_finding", func(x *DetectionFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding_info"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *DetectionFinding) *string { return &x.Action }),
 		fEnum("action_id", func(x *DetectionFinding) *ActionID { return &x.ActionID }, &enumActionID, func(x *DetectionFinding) *string { return &x.Action }),
@@ -3233,6 +12266,7 @@ func init() {
 		fEnum("verdict_id", func(x *DetectionFinding) *VerdictID { return &x.VerdictID }, &enumVerdictID, func(x *DetectionFinding) *string { return &x.Verdict }),
 		fObjs("vulnerabilities", func(x *DetectionFinding) *[]Vulnerability { return &x.Vulnerabilities }, &codecVulnerability),
 	)
+	codecDNSActivity.fast = fastDNSActivity
 	codecDNSActivity.initClass(&classDNSActivity, "dns_activity", func(x *DNSActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}, atLeastOne: [][]string{{"dst_endpoint", "src_endpoint"}}},
 		fStr("action", func(x *DNSActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *DNSActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *DNSActivity) *string { return &x.Action }),
@@ -3313,6 +12347,7 @@ func init() {
 		fObj("tls", func(x *DNSActivity) **TLS { return &x.TLS }, &codecTLS),
 		fObj("traffic", func(x *DNSActivity) **NetworkTraffic { return &x.Traffic }, &codecNetworkTraffic),
 	)
+	codecEmailActivity.fast = fastEmailActivity
 	codecEmailActivity.initClass(&classEmailActivity, "email_activity", func(x *EmailActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"direction_id"}, {"email"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *EmailActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *EmailActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *EmailActivity) *string { return &x.Action }),
@@ -3378,6 +12413,7 @@ func init() {
 		fEnum("status_id", func(x *EmailActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *EmailActivity) *string { return &x.Status }),
 		fStrs("to", func(x *EmailActivity) *[]string { return &x.To }),
 	)
+	codecEntityManagement.fast = fastEntityManagement
 	codecEntityManagement.initClass(&classEntityManagement, "entity_management", func(x *EntityManagement) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"entity"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *EntityManagement) *string { return &x.Action }),
 		fEnum("action_id", func(x *EntityManagement) *ActionID { return &x.ActionID }, &enumActionID, func(x *EntityManagement) *string { return &x.Action }),
@@ -3437,6 +12473,7 @@ func init() {
 		fObj("src_endpoint", func(x *EntityManagement) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
 		fEnum("status_id", func(x *EntityManagement) *StatusID { return &x.StatusID }, &enumStatusID, func(x *EntityManagement) *string { return &x.Status }),
 	)
+	codecFileActivity.fast = fastFileActivity
 	codecFileActivity.initClass(&classFileActivity, "file_activity", func(x *FileActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"cloud", "cloud"}, {"device"}, {"file"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *FileActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *FileActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *FileActivity) *string { return &x.Action }),
@@ -3495,6 +12532,7 @@ func init() {
 		fObj("file_result", func(x *FileActivity) **File { return &x.FileResult }, &codecFile),
 		fEnum("status_id", func(x *FileActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *FileActivity) *string { return &x.Status }),
 	)
+	codecFileHosting.fast = fastFileHosting
 	codecFileHosting.initClass(&classFileHosting, "file_hosting", func(x *FileHosting) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"cloud", "cloud"}, {"file"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"src_endpoint"}, {"time"}}},
 		fStr("action", func(x *FileHosting) *string { return &x.Action }),
 		fEnum("action_id", func(x *FileHosting) *ActionID { return &x.ActionID }, &enumActionID, func(x *FileHosting) *string { return &x.Action }),
@@ -3561,6 +12599,7 @@ func init() {
 		fObj("src_endpoint", func(x *FileHosting) **NetworkEndpoint { return &x.SrcEndpoint }, &codecNetworkEndpoint),
 		fEnum("status_id", func(x *FileHosting) *StatusID { return &x.StatusID }, &enumStatusID, func(x *FileHosting) *string { return &x.Status }),
 	)
+	codecGroupManagement.fast = fastGroupManagement
 	codecGroupManagement.initClass(&classGroupManagement, "group_management", func(x *GroupManagement) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"group"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *GroupManagement) *string { return &x.Action }),
 		fEnum("action_id", func(x *GroupManagement) *ActionID { return &x.ActionID }, &enumActionID, func(x *GroupManagement) *string { return &x.Action }),
@@ -3620,6 +12659,7 @@ func init() {
 		fObj("subgroup", func(x *GroupManagement) **Group { return &x.Subgroup }, &codecGroup),
 		fObj("user", func(x *GroupManagement) **User { return &x.User }, &codecUser),
 	)
+	codecHTTPActivity.fast = fastHTTPActivity
 	codecHTTPActivity.initClass(&classHTTPActivity, "http_activity", func(x *HTTPActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}, atLeastOne: [][]string{{"http_request", "http_response"}}},
 		fStr("action", func(x *HTTPActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *HTTPActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *HTTPActivity) *string { return &x.Action }),
@@ -3698,6 +12738,7 @@ func init() {
 		fObj("trace", func(x *HTTPActivity) **Trace { return &x.Trace }, &codecTrace),
 		fObj("traffic", func(x *HTTPActivity) **NetworkTraffic { return &x.Traffic }, &codecNetworkTraffic),
 	)
+	codecIncidentFinding.fast = fastIncidentFinding
 	codecIncidentFinding.initClass(&classIncidentFinding, "incident_finding", func(x *IncidentFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding_info_list"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"status_id"}, {"time"}}, atLeastOne: [][]string{{"assignee", "assignee_group"}}},
 		fStr("action", func(x *IncidentFinding) *string { return &x.Action }),
 		fEnum("action_id", func(x *IncidentFinding) *ActionID { return &x.ActionID }, &enumActionID, func(x *IncidentFinding) *string { return &x.Action }),
@@ -3766,6 +12807,7 @@ func init() {
 		fStr("verdict", func(x *IncidentFinding) *string { return &x.Verdict }),
 		fEnum("verdict_id", func(x *IncidentFinding) *VerdictID { return &x.VerdictID }, &enumVerdictID, func(x *IncidentFinding) *string { return &x.Verdict }),
 	)
+	codecInventoryInfo.fast = fastInventoryInfo
 	codecInventoryInfo.initClass(&classInventoryInfo, "inventory_info", func(x *InventoryInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"device"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *InventoryInfo) *string { return &x.Action }),
 		fEnum("action_id", func(x *InventoryInfo) *ActionID { return &x.ActionID }, &enumActionID, func(x *InventoryInfo) *string { return &x.Action }),
@@ -3817,6 +12859,7 @@ func init() {
 		fEnum("activity_id", func(x *InventoryInfo) *InventoryInfoActivityID { return &x.ActivityID }, &enumInventoryInfoActivityID, func(x *InventoryInfo) *string { return &x.ActivityName }),
 		fEnum("status_id", func(x *InventoryInfo) *StatusID { return &x.StatusID }, &enumStatusID, func(x *InventoryInfo) *string { return &x.Status }),
 	)
+	codecModuleActivity.fast = fastModuleActivity
 	codecModuleActivity.initClass(&classModuleActivity, "module_activity", func(x *ModuleActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"cloud", "cloud"}, {"device"}, {"metadata"}, {"module"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ModuleActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *ModuleActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *ModuleActivity) *string { return &x.Action }),
@@ -3869,6 +12912,7 @@ func init() {
 		fObj("module", func(x *ModuleActivity) **Module { return &x.Module }, &codecModule),
 		fEnum("status_id", func(x *ModuleActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ModuleActivity) *string { return &x.Status }),
 	)
+	codecNetworkActivity.fast = fastNetworkActivity
 	codecNetworkActivity.initClass(&classNetworkActivity, "network_activity", func(x *NetworkActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}, atLeastOne: [][]string{{"dst_endpoint", "src_endpoint"}}},
 		fStr("action", func(x *NetworkActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *NetworkActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *NetworkActivity) *string { return &x.Action }),
@@ -3943,6 +12987,7 @@ func init() {
 		fObj("traffic", func(x *NetworkActivity) **NetworkTraffic { return &x.Traffic }, &codecNetworkTraffic),
 		fObj("url", func(x *NetworkActivity) **URL { return &x.URL }, &codecURL),
 	)
+	codecProcessActivity.fast = fastProcessActivity
 	codecProcessActivity.initClass(&classProcessActivity, "process_activity", func(x *ProcessActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"actor"}, {"cloud", "cloud"}, {"device"}, {"metadata"}, {"osint", "osint"}, {"process"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ProcessActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *ProcessActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *ProcessActivity) *string { return &x.Action }),
@@ -4005,6 +13050,7 @@ func init() {
 		fInt("requested_permissions", func(x *ProcessActivity) *int { return &x.RequestedPermissions }),
 		fEnum("status_id", func(x *ProcessActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ProcessActivity) *string { return &x.Status }),
 	)
+	codecScanActivity.fast = fastScanActivity
 	codecScanActivity.initClass(&classScanActivity, "scan_activity", func(x *ScanActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"scan"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ScanActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *ScanActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *ScanActivity) *string { return &x.Action }),
@@ -4069,6 +13115,7 @@ func init() {
 		fEnum("status_id", func(x *ScanActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ScanActivity) *string { return &x.Status }),
 		fInt("total", func(x *ScanActivity) *int { return &x.Total }),
 	)
+	codecScheduledJobActivity.fast = fastScheduledJobActivity
 	codecScheduledJobActivity.initClass(&classScheduledJobActivity, "scheduled_job_activity", func(x *ScheduledJobActivity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"device"}, {"job"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *ScheduledJobActivity) *string { return &x.Action }),
 		fEnum("action_id", func(x *ScheduledJobActivity) *ActionID { return &x.ActionID }, &enumActionID, func(x *ScheduledJobActivity) *string { return &x.Action }),
@@ -4121,6 +13168,7 @@ func init() {
 		fObj("job", func(x *ScheduledJobActivity) **Job { return &x.Job }, &codecJob),
 		fEnum("status_id", func(x *ScheduledJobActivity) *StatusID { return &x.StatusID }, &enumStatusID, func(x *ScheduledJobActivity) *string { return &x.Status }),
 	)
+	codecSecurityFinding.fast = fastSecurityFinding
 	codecSecurityFinding.initClass(&classSecurityFinding, "security_finding", func(x *SecurityFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"state_id"}, {"time"}}},
 		fStr("action", func(x *SecurityFinding) *string { return &x.Action }),
 		fEnum("action_id", func(x *SecurityFinding) *ActionID { return &x.ActionID }, &enumActionID, func(x *SecurityFinding) *string { return &x.Action }),
@@ -4188,6 +13236,7 @@ func init() {
 		fEnum("status_id", func(x *SecurityFinding) *StatusID { return &x.StatusID }, &enumStatusID, func(x *SecurityFinding) *string { return &x.Status }),
 		fObjs("vulnerabilities", func(x *SecurityFinding) *[]Vulnerability { return &x.Vulnerabilities }, &codecVulnerability),
 	)
+	codecSoftwareInfo.fast = fastSoftwareInfo
 	codecSoftwareInfo.initClass(&classSoftwareInfo, "software_info", func(x *SoftwareInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"device"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}}},
 		fStr("action", func(x *SoftwareInfo) *string { return &x.Action }),
 		fEnum("action_id", func(x *SoftwareInfo) *ActionID { return &x.ActionID }, &enumActionID, func(x *SoftwareInfo) *string { return &x.Action }),
@@ -4242,6 +13291,7 @@ func init() {
 		fObj("sbom", func(x *SoftwareInfo) **SBOM { return &x.SBOM }, &codecSBOM),
 		fEnum("status_id", func(x *SoftwareInfo) *StatusID { return &x.StatusID }, &enumStatusID, func(x *SoftwareInfo) *string { return &x.Status }),
 	)
+	codecUserAccess.fast = fastUserAccess
 	codecUserAccess.initClass(&classUserAccess, "user_access", func(x *UserAccess) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"metadata"}, {"osint", "osint"}, {"privileges"}, {"severity_id"}, {"time"}, {"user"}}},
 		fStr("action", func(x *UserAccess) *string { return &x.Action }),
 		fEnum("action_id", func(x *UserAccess) *ActionID { return &x.ActionID }, &enumActionID, func(x *UserAccess) *string { return &x.Action }),
@@ -4300,6 +13350,7 @@ func init() {
 		fEnum("status_id", func(x *UserAccess) *StatusID { return &x.StatusID }, &enumStatusID, func(x *UserAccess) *string { return &x.Status }),
 		fObj("user", func(x *UserAccess) **User { return &x.User }, &codecUser),
 	)
+	codecVulnerabilityFinding.fast = fastVulnerabilityFinding
 	codecVulnerabilityFinding.initClass(&classVulnerabilityFinding, "vulnerability_finding", func(x *VulnerabilityFinding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"finding_info"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}, {"vulnerabilities"}}},
 		fStr("action", func(x *VulnerabilityFinding) *string { return &x.Action }),
 		fEnum("action_id", func(x *VulnerabilityFinding) *ActionID { return &x.ActionID }, &enumActionID, func(x *VulnerabilityFinding) *string { return &x.Action }),
@@ -4370,6 +13421,7 @@ func init() {
 		fEnum("verdict_id", func(x *VulnerabilityFinding) *VerdictID { return &x.VerdictID }, &enumVerdictID, func(x *VulnerabilityFinding) *string { return &x.Verdict }),
 		fObjs("vulnerabilities", func(x *VulnerabilityFinding) *[]Vulnerability { return &x.Vulnerabilities }, &codecVulnerability),
 	)
+	codecWebResourceAccessActivity.fast = fastWebResourceAccessActivity
 	codecWebResourceAccessActivity.initClass(&classWebResourceAccessActivity, "web_resource_access_activity", func(x *WebResourceAccessActivity) (*map[string]json.RawMessage, []uint64) {
 		return &x.Extra, x.present[:]
 	}, rules{required: [][]string{{"activity_id"}, {"cloud", "cloud"}, {"http_request"}, {"metadata"}, {"osint", "osint"}, {"severity_id"}, {"time"}, {"web_resources"}}},

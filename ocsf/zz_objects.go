@@ -6359,7 +6359,8398 @@ func (x *Whois) UnmarshalJSON(b []byte) error { *x = Whois{}; return codecWhois.
 // Validate checks the required attributes and enum values of the object and of the objects in it.
 func (x *Whois) Validate() error { return codecWhois.validateTop(x) }
 
+func fastAccount(e *encoder, x *Account) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.IsDisabled; v != false || p[0]&0x1 != 0 {
+		e.key("\"is_disabled\":")
+		e.bool(v)
+	}
+	if v := x.IsLocked; v != false || p[0]&0x2 != 0 {
+		e.key("\"is_locked\":")
+		e.bool(v)
+	}
+	if v := x.IsOnPremisesSyncEnabled; v != false || p[0]&0x4 != 0 {
+		e.key("\"is_on_premises_sync_enabled\":")
+		e.bool(v)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x10 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x40 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastActor(e *encoder, x *Actor) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AppName; v != "" || p[0]&0x1 != 0 {
+		e.key("\"app_name\":")
+		e.str(v)
+	}
+	if v := x.AppUID; v != "" || p[0]&0x2 != 0 {
+		e.key("\"app_uid\":")
+		e.str(v)
+	}
+	if s := x.Authorizations; s != nil {
+		e.key("\"authorizations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthorization.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Idp; o != nil {
+		e.key("\"idp\":")
+		codecIdp.encode(e, o)
+	}
+	if v := x.InvokedBy; v != "" || p[0]&0x10 != 0 {
+		e.key("\"invoked_by\":")
+		e.str(v)
+	}
+	if o := x.Process; o != nil {
+		e.key("\"process\":")
+		codecProcess.encode(e, o)
+	}
+	if o := x.Session; o != nil {
+		e.key("\"session\":")
+		codecSession.encode(e, o)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+}
+
+func fastAdvisory(e *encoder, x *Advisory) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.AvgTimespan; o != nil {
+		e.key("\"avg_timespan\":")
+		codecTimespan.encode(e, o)
+	}
+	if v := x.Bulletin; v != "" || p[0]&0x2 != 0 {
+		e.key("\"bulletin\":")
+		e.str(v)
+	}
+	if v := x.Classification; v != "" || p[0]&0x4 != 0 {
+		e.key("\"classification\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x20 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.InstallState; v != "" || p[0]&0x40 != 0 {
+		e.key("\"install_state\":")
+		e.str(v)
+	}
+	if v := x.InstallStateID; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"install_state_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.IsSuperseded; v != false || p[0]&0x100 != 0 {
+		e.key("\"is_superseded\":")
+		e.bool(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x400 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if o := x.OS; o != nil {
+		e.key("\"os\":")
+		codecOS.encode(e, o)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if s := x.References; s != nil {
+		e.key("\"references\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.RelatedCves; s != nil {
+		e.key("\"related_cves\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCVE.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.RelatedCwes; s != nil {
+		e.key("\"related_cwes\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCWE.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Size; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.Title; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastAffectedCode(e *encoder, x *AffectedCode) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.EndColumn; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"end_column\":")
+		e.int(v)
+	}
+	if v := x.EndLine; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"end_line\":")
+		e.int(v)
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if o := x.Rule; o != nil {
+		e.key("\"rule\":")
+		codecRule.encode(e, o)
+	}
+	if v := x.StartColumn; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"start_column\":")
+		e.int(v)
+	}
+	if v := x.StartLine; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"start_line\":")
+		e.int(v)
+	}
+}
+
+func fastAffectedPackage(e *encoder, x *AffectedPackage) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Architecture; v != "" || p[0]&0x1 != 0 {
+		e.key("\"architecture\":")
+		e.str(v)
+	}
+	if v := x.CPEName; v != "" || p[0]&0x2 != 0 {
+		e.key("\"cpe_name\":")
+		e.str(v)
+	}
+	if v := x.Epoch; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"epoch\":")
+		e.int(v)
+	}
+	if v := x.FixedInVersion; v != "" || p[0]&0x8 != 0 {
+		e.key("\"fixed_in_version\":")
+		e.str(v)
+	}
+	if o := x.Hash; o != nil {
+		e.key("\"hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.License; v != "" || p[0]&0x20 != 0 {
+		e.key("\"license\":")
+		e.str(v)
+	}
+	if v := x.LicenseURL; v != "" || p[0]&0x40 != 0 {
+		e.key("\"license_url\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x80 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.PackageManager; v != "" || p[0]&0x100 != 0 {
+		e.key("\"package_manager\":")
+		e.str(v)
+	}
+	if v := x.PackageManagerURL; v != "" || p[0]&0x200 != 0 {
+		e.key("\"package_manager_url\":")
+		e.str(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x400 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.Purl; v != "" || p[0]&0x800 != 0 {
+		e.key("\"purl\":")
+		e.str(v)
+	}
+	if v := x.Release; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"release\":")
+		e.str(v)
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastAgent(e *encoder, x *Agent) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.Policies; s != nil {
+		e.key("\"policies\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecPolicy.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x4 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x10 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x20 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x80 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastAIModel(e *encoder, x *AIModel) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AIProvider; v != "" || p[0]&0x1 != 0 {
+		e.key("\"ai_provider\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x8 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastAnalysisTarget(e *encoder, x *AnalysisTarget) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x2 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+}
+
+func fastAnalytic(e *encoder, x *Analytic) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Algorithm; v != "" || p[0]&0x1 != 0 {
+		e.key("\"algorithm\":")
+		e.str(v)
+	}
+	if v := x.Category; v != "" || p[0]&0x2 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x4 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x8 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.RelatedAnalytics; s != nil {
+		e.key("\"related_analytics\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAnalytic.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.State; v != "" || p[0]&0x20 != 0 {
+		e.key("\"state\":")
+		e.str(v)
+	}
+	if v := x.StateID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"state_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Type; v != "" || p[0]&0x80 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x200 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x400 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastAnomaly(e *encoder, x *Anomaly) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.ObservationParameter; v != "" || p[0]&0x1 != 0 {
+		e.key("\"observation_parameter\":")
+		e.str(v)
+	}
+	if v := x.ObservationType; v != "" || p[0]&0x2 != 0 {
+		e.key("\"observation_type\":")
+		e.str(v)
+	}
+	if s := x.Observations; s != nil {
+		e.key("\"observations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservation.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ObservedPattern; v != "" || p[0]&0x8 != 0 {
+		e.key("\"observed_pattern\":")
+		e.str(v)
+	}
+}
+
+func fastAnomalyAnalysis(e *encoder, x *AnomalyAnalysis) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AnalysisTargets; s != nil {
+		e.key("\"analysis_targets\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAnalysisTarget.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Anomalies; s != nil {
+		e.key("\"anomalies\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAnomaly.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Baselines; s != nil {
+		e.key("\"baselines\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecBaseline.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+}
+
+func fastAPI(e *encoder, x *API) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.Operation; v != "" || p[0]&0x2 != 0 {
+		e.key("\"operation\":")
+		e.str(v)
+	}
+	if o := x.Request; o != nil {
+		e.key("\"request\":")
+		codecRequest.encode(e, o)
+	}
+	if o := x.Response; o != nil {
+		e.key("\"response\":")
+		codecResponse.encode(e, o)
+	}
+	if o := x.Service; o != nil {
+		e.key("\"service\":")
+		codecService.encode(e, o)
+	}
+	if o := x.Token; o != nil {
+		e.key("\"token\":")
+		codecToken.encode(e, o)
+	}
+	if v := x.Version; v != "" || p[0]&0x40 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastApplication(e *encoder, x *Application) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Criticality; v != "" || p[0]&0x1 != 0 {
+		e.key("\"criticality\":")
+		e.str(v)
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x4 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.Hostname; v != "" || p[0]&0x10 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x40 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Region; v != "" || p[0]&0x100 != 0 {
+		e.key("\"region\":")
+		e.str(v)
+	}
+	if o := x.ResourceRelationship; o != nil {
+		e.key("\"resource_relationship\":")
+		codecGraph.encode(e, o)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x400 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if o := x.SBOM; o != nil {
+		e.key("\"sbom\":")
+		codecSBOM.encode(e, o)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if o := x.URL; o != nil {
+		e.key("\"url\":")
+		codecURL.encode(e, o)
+	}
+	if v := x.Version; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastAssessment(e *encoder, x *Assessment) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Category; v != "" || p[0]&0x1 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x2 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.MeetsCriteria; v != false || true {
+		e.key("\"meets_criteria\":")
+		e.bool(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x8 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.UID; v != "" || p[0]&0x20 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastAttack(e *encoder, x *Attack) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Mitigation; o != nil {
+		e.key("\"mitigation\":")
+		codecMitigation.encode(e, o)
+	}
+	if o := x.SubTechnique; o != nil {
+		e.key("\"sub_technique\":")
+		codecSubTechnique.encode(e, o)
+	}
+	if o := x.Tactic; o != nil {
+		e.key("\"tactic\":")
+		codecTactic.encode(e, o)
+	}
+	if s := x.Tactics; s != nil {
+		e.key("\"tactics\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTactic.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Technique; o != nil {
+		e.key("\"technique\":")
+		codecTechnique.encode(e, o)
+	}
+	if v := x.Version; v != "" || p[0]&0x20 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastAuthFactor(e *encoder, x *AuthFactor) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.EmailAddr; v != "" || p[0]&0x2 != 0 {
+		e.key("\"email_addr\":")
+		e.str(v)
+	}
+	if v := x.FactorType; v != "" || p[0]&0x4 != 0 {
+		e.key("\"factor_type\":")
+		e.str(v)
+	}
+	if v := x.FactorTypeID; v != 0 || true {
+		e.key("\"factor_type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.IsHotp; v != false || p[0]&0x10 != 0 {
+		e.key("\"is_hotp\":")
+		e.bool(v)
+	}
+	if v := x.IsTotp; v != false || p[0]&0x20 != 0 {
+		e.key("\"is_totp\":")
+		e.bool(v)
+	}
+	if v := x.PhoneNumber; v != "" || p[0]&0x40 != 0 {
+		e.key("\"phone_number\":")
+		e.str(v)
+	}
+	if v := x.Provider; v != "" || p[0]&0x80 != 0 {
+		e.key("\"provider\":")
+		e.str(v)
+	}
+	if s := x.SecurityQuestions; s != nil {
+		e.key("\"security_questions\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+}
+
+func fastAuthenticationToken(e *encoder, x *AuthenticationToken) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if o := x.EncryptionDetails; o != nil {
+		e.key("\"encryption_details\":")
+		codecEncryptionDetails.encode(e, o)
+	}
+	if v := x.ExpirationTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"expiration_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExpirationTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"expiration_time_dt\":")
+		e.str(v)
+	}
+	if v := x.IsRenewable; v != false || p[0]&0x20 != 0 {
+		e.key("\"is_renewable\":")
+		e.bool(v)
+	}
+	if v := x.KerberosFlags; v != "" || p[0]&0x40 != 0 {
+		e.key("\"kerberos_flags\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x200 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.TenantUID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"tenant_uid\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x800 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastAuthorization(e *encoder, x *Authorization) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Decision; v != "" || p[0]&0x1 != 0 {
+		e.key("\"decision\":")
+		e.str(v)
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+}
+
+func fastAutonomousSystem(e *encoder, x *AutonomousSystem) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Number; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"number\":")
+		e.int(v)
+	}
+}
+
+func fastBaseline(e *encoder, x *Baseline) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.ObservationParameter; v != "" || p[0]&0x1 != 0 {
+		e.key("\"observation_parameter\":")
+		e.str(v)
+	}
+	if v := x.ObservationType; v != "" || p[0]&0x2 != 0 {
+		e.key("\"observation_type\":")
+		e.str(v)
+	}
+	if s := x.Observations; s != nil {
+		e.key("\"observations\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservation.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ObservedPattern; v != "" || p[0]&0x8 != 0 {
+		e.key("\"observed_pattern\":")
+		e.str(v)
+	}
+}
+
+func fastCampaign(e *encoder, x *Campaign) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+}
+
+func fastCertificate(e *encoder, x *Certificate) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ExpirationTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"expiration_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExpirationTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"expiration_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Fingerprints; s != nil {
+		e.key("\"fingerprints\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.IsSelfSigned; v != false || p[0]&0x20 != 0 {
+		e.key("\"is_self_signed\":")
+		e.bool(v)
+	}
+	if v := x.Issuer; v != "" || p[0]&0x40 != 0 {
+		e.key("\"issuer\":")
+		e.str(v)
+	}
+	if s := x.Sans; s != nil {
+		e.key("\"sans\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecSan.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.SerialNumber; v != "" || p[0]&0x100 != 0 {
+		e.key("\"serial_number\":")
+		e.str(v)
+	}
+	if v := x.Subject; v != "" || p[0]&0x200 != 0 {
+		e.key("\"subject\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x800 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastCheck(e *encoder, x *Check) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Desc; v != "" || p[0]&0x1 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Resource; o != nil {
+		e.key("\"resource\":")
+		codecResourceDetails.encode(e, o)
+	}
+	if v := x.Severity; v != "" || p[0]&0x8 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Standards; s != nil {
+		e.key("\"standards\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Status; v != "" || p[0]&0x40 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x200 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastCISBenchmarkResult(e *encoder, x *CISBenchmarkResult) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Desc; v != "" || p[0]&0x1 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if o := x.Rule; o != nil {
+		e.key("\"rule\":")
+		codecRule.encode(e, o)
+	}
+}
+
+func fastCISControl(e *encoder, x *CISControl) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Desc; v != "" || p[0]&0x1 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x4 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastCISCsc(e *encoder, x *CISCsc) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Control; v != "" || p[0]&0x1 != 0 {
+		e.key("\"control\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x2 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastClassifierDetails(e *encoder, x *ClassifierDetails) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x2 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastCloud(e *encoder, x *Cloud) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Account; o != nil {
+		e.key("\"account\":")
+		codecAccount.encode(e, o)
+	}
+	if v := x.CloudPartition; v != "" || p[0]&0x2 != 0 {
+		e.key("\"cloud_partition\":")
+		e.str(v)
+	}
+	if o := x.Org; o != nil {
+		e.key("\"org\":")
+		codecOrganization.encode(e, o)
+	}
+	if v := x.ProjectUID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"project_uid\":")
+		e.str(v)
+	}
+	if v := x.Provider; v != "" || p[0]&0x10 != 0 {
+		e.key("\"provider\":")
+		e.str(v)
+	}
+	if v := x.Region; v != "" || p[0]&0x20 != 0 {
+		e.key("\"region\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[0]&0x40 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastCompliance(e *encoder, x *Compliance) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Assessments; s != nil {
+		e.key("\"assessments\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAssessment.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Category; v != "" || p[0]&0x2 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if s := x.Checks; s != nil {
+		e.key("\"checks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCheck.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.ComplianceReferences; s != nil {
+		e.key("\"compliance_references\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKBArticle.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.ComplianceStandards; s != nil {
+		e.key("\"compliance_standards\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKBArticle.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Control; v != "" || p[0]&0x20 != 0 {
+		e.key("\"control\":")
+		e.str(v)
+	}
+	if s := x.ControlParameters; s != nil {
+		e.key("\"control_parameters\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Desc; v != "" || p[0]&0x80 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if s := x.Requirements; s != nil {
+		e.key("\"requirements\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.Standards; s != nil {
+		e.key("\"standards\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Status; v != "" || p[0]&0x400 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x800 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if s := x.StatusDetails; s != nil {
+		e.key("\"status_details\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastContainer(e *encoder, x *Container) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Hash; o != nil {
+		e.key("\"hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if o := x.Image; o != nil {
+		e.key("\"image\":")
+		codecImage.encode(e, o)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x8 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NetworkDriver; v != "" || p[0]&0x10 != 0 {
+		e.key("\"network_driver\":")
+		e.str(v)
+	}
+	if v := x.Orchestrator; v != "" || p[0]&0x20 != 0 {
+		e.key("\"orchestrator\":")
+		e.str(v)
+	}
+	if v := x.PodUUID; v != "" || p[0]&0x40 != 0 {
+		e.key("\"pod_uuid\":")
+		e.str(v)
+	}
+	if v := x.Runtime; v != "" || p[0]&0x80 != 0 {
+		e.key("\"runtime\":")
+		e.str(v)
+	}
+	if v := x.Size; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.Tag; v != "" || p[0]&0x200 != 0 {
+		e.key("\"tag\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x800 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastCVE(e *encoder, x *CVE) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if s := x.CVSS; s != nil {
+		e.key("\"cvss\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCVSS.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.CWE; o != nil {
+		e.key("\"cwe\":")
+		codecCWE.encode(e, o)
+	}
+	if v := x.CWEUID; v != "" || p[0]&0x10 != 0 {
+		e.key("\"cwe_uid\":")
+		e.str(v)
+	}
+	if v := x.CWEURL; v != "" || p[0]&0x20 != 0 {
+		e.key("\"cwe_url\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x40 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if o := x.EPSS; o != nil {
+		e.key("\"epss\":")
+		codecEPSS.encode(e, o)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x200 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if s := x.References; s != nil {
+		e.key("\"references\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.RelatedCwes; s != nil {
+		e.key("\"related_cwes\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCWE.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Title; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastCVSS(e *encoder, x *CVSS) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.BaseScore; v != 0 || true {
+		e.key("\"base_score\":")
+		e.float64(v)
+	}
+	if v := x.Depth; v != "" || p[0]&0x2 != 0 {
+		e.key("\"depth\":")
+		e.str(v)
+	}
+	if s := x.Metrics; s != nil {
+		e.key("\"metrics\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMetric.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.OverallScore; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"overall_score\":")
+		e.float64(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x10 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x20 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.VectorString; v != "" || p[0]&0x40 != 0 {
+		e.key("\"vector_string\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x80 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x100 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastCWE(e *encoder, x *CWE) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Caption; v != "" || p[0]&0x1 != 0 {
+		e.key("\"caption\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastD3fTactic(e *encoder, x *D3fTactic) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastD3fTechnique(e *encoder, x *D3fTechnique) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastD3fend(e *encoder, x *D3fend) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.D3fTactic; o != nil {
+		e.key("\"d3f_tactic\":")
+		codecD3fTactic.encode(e, o)
+	}
+	if o := x.D3fTechnique; o != nil {
+		e.key("\"d3f_technique\":")
+		codecD3fTechnique.encode(e, o)
+	}
+	if v := x.Version; v != "" || p[0]&0x4 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastDataClassification(e *encoder, x *DataClassification) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Category; v != "" || p[0]&0x1 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if v := x.CategoryID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"category_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.ClassifierDetails; o != nil {
+		e.key("\"classifier_details\":")
+		codecClassifierDetails.encode(e, o)
+	}
+	if v := x.Confidentiality; v != "" || p[0]&0x8 != 0 {
+		e.key("\"confidentiality\":")
+		e.str(v)
+	}
+	if v := x.ConfidentialityID; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"confidentiality_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.DiscoveryDetails; s != nil {
+		e.key("\"discovery_details\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDiscoveryDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.Size; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x100 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x200 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if s := x.StatusDetails; s != nil {
+		e.key("\"status_details\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Total; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"total\":")
+		e.int(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastDatabase(e *encoder, x *Database) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Desc; v != "" || p[0]&0x10 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.EmbeddingModel; v != "" || p[0]&0x20 != 0 {
+		e.key("\"embedding_model\":")
+		e.str(v)
+	}
+	if s := x.Groups; s != nil {
+		e.key("\"groups\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecGroup.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x200 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Size; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x800 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastDatabucket(e *encoder, x *Databucket) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AgentList; s != nil {
+		e.key("\"agent_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAgent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.CloudPartition; v != "" || p[0]&0x2 != 0 {
+		e.key("\"cloud_partition\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Criticality; v != "" || p[0]&0x10 != 0 {
+		e.key("\"criticality\":")
+		e.str(v)
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Desc; v != "" || p[0]&0x100 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if o := x.EncryptionDetails; o != nil {
+		e.key("\"encryption_details\":")
+		codecEncryptionDetails.encode(e, o)
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if s := x.Groups; s != nil {
+		e.key("\"groups\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecGroup.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Hostname; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if v := x.IP; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.IsBackedUp; v != false || p[0]&0x8000 != 0 {
+		e.key("\"is_backed_up\":")
+		e.bool(v)
+	}
+	if v := x.IsEncrypted; v != false || p[0]&0x10000 != 0 {
+		e.key("\"is_encrypted\":")
+		e.bool(v)
+	}
+	if v := x.IsPublic; v != false || p[0]&0x20000 != 0 {
+		e.key("\"is_public\":")
+		e.bool(v)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x80000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Namespace; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"namespace\":")
+		e.str(v)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Region; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"region\":")
+		e.str(v)
+	}
+	if o := x.ResourceRelationship; o != nil {
+		e.key("\"resource_relationship\":")
+		codecGraph.encode(e, o)
+	}
+	if v := x.Size; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x100000000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[0]&0x200000000 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastDevice(e *encoder, x *Device) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AgentList; s != nil {
+		e.key("\"agent_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAgent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.AutoscaleUID; v != "" || p[0]&0x2 != 0 {
+		e.key("\"autoscale_uid\":")
+		e.str(v)
+	}
+	if v := x.BootTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"boot_time\":")
+		e.timestamp(v)
+	}
+	if v := x.BootTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"boot_time_dt\":")
+		e.str(v)
+	}
+	if v := x.BootUID; v != "" || p[0]&0x10 != 0 {
+		e.key("\"boot_uid\":")
+		e.str(v)
+	}
+	if o := x.Container; o != nil {
+		e.key("\"container\":")
+		codecContainer.encode(e, o)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x80 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x100 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Domain; v != "" || p[0]&0x200 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if v := x.Eid; v != "" || p[0]&0x400 != 0 {
+		e.key("\"eid\":")
+		e.str(v)
+	}
+	if v := x.FirstSeenTime; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"first_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.FirstSeenTimeDT; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"first_seen_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Groups; s != nil {
+		e.key("\"groups\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecGroup.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Hostname; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if o := x.HWInfo; o != nil {
+		e.key("\"hw_info\":")
+		codecDeviceHWInfo.encode(e, o)
+	}
+	if v := x.Hypervisor; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"hypervisor\":")
+		e.str(v)
+	}
+	if v := x.Iccid; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"iccid\":")
+		e.str(v)
+	}
+	if o := x.Image; o != nil {
+		e.key("\"image\":")
+		codecImage.encode(e, o)
+	}
+	if v := x.IMEI; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"imei\":")
+		e.str(v)
+	}
+	if s := x.IMEIList; s != nil {
+		e.key("\"imei_list\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.InstanceUID; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"instance_uid\":")
+		e.str(v)
+	}
+	if v := x.InterfaceName; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"interface_name\":")
+		e.str(v)
+	}
+	if v := x.InterfaceUID; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"interface_uid\":")
+		e.str(v)
+	}
+	if v := x.IP; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.IsBackedUp; v != false || p[0]&0x2000000 != 0 {
+		e.key("\"is_backed_up\":")
+		e.bool(v)
+	}
+	if v := x.IsCompliant; v != false || p[0]&0x4000000 != 0 {
+		e.key("\"is_compliant\":")
+		e.bool(v)
+	}
+	if v := x.IsManaged; v != false || p[0]&0x8000000 != 0 {
+		e.key("\"is_managed\":")
+		e.bool(v)
+	}
+	if v := x.IsMobileAccountActive; v != false || p[0]&0x10000000 != 0 {
+		e.key("\"is_mobile_account_active\":")
+		e.bool(v)
+	}
+	if v := x.IsPersonal; v != false || p[0]&0x20000000 != 0 {
+		e.key("\"is_personal\":")
+		e.bool(v)
+	}
+	if v := x.IsShared; v != false || p[0]&0x40000000 != 0 {
+		e.key("\"is_shared\":")
+		e.bool(v)
+	}
+	if v := x.IsSupervised; v != false || p[0]&0x80000000 != 0 {
+		e.key("\"is_supervised\":")
+		e.bool(v)
+	}
+	if v := x.IsTrusted; v != false || p[0]&0x100000000 != 0 {
+		e.key("\"is_trusted\":")
+		e.bool(v)
+	}
+	if v := x.LastSeenTime; v != 0 || p[0]&0x200000000 != 0 {
+		e.key("\"last_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastSeenTimeDT; v != "" || p[0]&0x400000000 != 0 {
+		e.key("\"last_seen_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Location; o != nil {
+		e.key("\"location\":")
+		codecLocation.encode(e, o)
+	}
+	if v := x.MAC; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"mac\":")
+		e.str(v)
+	}
+	if v := x.MACVendor; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"mac_vendor\":")
+		e.str(v)
+	}
+	if v := x.Meid; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"meid\":")
+		e.str(v)
+	}
+	if v := x.Model; v != "" || p[0]&0x8000000000 != 0 {
+		e.key("\"model\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x10000000000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NamespacePID; v != 0 || p[0]&0x80000000000 != 0 {
+		e.key("\"namespace_pid\":")
+		e.int(v)
+	}
+	if s := x.NetworkInterfaces; s != nil {
+		e.key("\"network_interfaces\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecNetworkInterface.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Org; o != nil {
+		e.key("\"org\":")
+		codecOrganization.encode(e, o)
+	}
+	if o := x.OS; o != nil {
+		e.key("\"os\":")
+		codecOS.encode(e, o)
+	}
+	if v := x.OSMachineUUID; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"os_machine_uuid\":")
+		e.str(v)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.Pool; o != nil {
+		e.key("\"pool\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.Region; v != "" || p[0]&0x4000000000000 != 0 {
+		e.key("\"region\":")
+		e.str(v)
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x8000000000000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x10000000000000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x20000000000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Subnet; v != "" || p[0]&0x40000000000000 != 0 {
+		e.key("\"subnet\":")
+		e.str(v)
+	}
+	if v := x.SubnetUID; v != "" || p[0]&0x80000000000000 != 0 {
+		e.key("\"subnet_uid\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x100000000000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Udid; v != "" || p[0]&0x400000000000000 != 0 {
+		e.key("\"udid\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x800000000000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x1000000000000000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x2000000000000000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.VLANUID; v != "" || p[0]&0x4000000000000000 != 0 {
+		e.key("\"vlan_uid\":")
+		e.str(v)
+	}
+	if v := x.VPCUID; v != "" || p[0]&0x8000000000000000 != 0 {
+		e.key("\"vpc_uid\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[1]&0x1 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastDeviceHWInfo(e *encoder, x *DeviceHWInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.BIOSDate; v != "" || p[0]&0x1 != 0 {
+		e.key("\"bios_date\":")
+		e.str(v)
+	}
+	if v := x.BIOSManufacturer; v != "" || p[0]&0x2 != 0 {
+		e.key("\"bios_manufacturer\":")
+		e.str(v)
+	}
+	if v := x.BIOSVer; v != "" || p[0]&0x4 != 0 {
+		e.key("\"bios_ver\":")
+		e.str(v)
+	}
+	if v := x.Chassis; v != "" || p[0]&0x8 != 0 {
+		e.key("\"chassis\":")
+		e.str(v)
+	}
+	if v := x.CPUArchitecture; v != "" || p[0]&0x10 != 0 {
+		e.key("\"cpu_architecture\":")
+		e.str(v)
+	}
+	if v := x.CPUArchitectureID; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"cpu_architecture_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.CPUBits; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"cpu_bits\":")
+		e.int(v)
+	}
+	if v := x.CPUCores; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"cpu_cores\":")
+		e.int(v)
+	}
+	if v := x.CPUCount; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"cpu_count\":")
+		e.int(v)
+	}
+	if v := x.CPUSpeed; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"cpu_speed\":")
+		e.int(v)
+	}
+	if v := x.CPUType; v != "" || p[0]&0x400 != 0 {
+		e.key("\"cpu_type\":")
+		e.str(v)
+	}
+	if o := x.DesktopDisplay; o != nil {
+		e.key("\"desktop_display\":")
+		codecDisplay.encode(e, o)
+	}
+	if v := x.GpuCount; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"gpu_count\":")
+		e.int(v)
+	}
+	if s := x.GpuInfoList; s != nil {
+		e.key("\"gpu_info_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecGpuInfo.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.KeyboardInfo; o != nil {
+		e.key("\"keyboard_info\":")
+		codecKeyboardInfo.encode(e, o)
+	}
+	if v := x.RAMSize; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"ram_size\":")
+		e.int(v)
+	}
+	if v := x.SerialNumber; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"serial_number\":")
+		e.str(v)
+	}
+	if v := x.UUID; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"uuid\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+}
+
+func fastDigitalSignature(e *encoder, x *DigitalSignature) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Algorithm; v != "" || p[0]&0x1 != 0 {
+		e.key("\"algorithm\":")
+		e.str(v)
+	}
+	if v := x.AlgorithmID; v != 0 || true {
+		e.key("\"algorithm_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Certificate; o != nil {
+		e.key("\"certificate\":")
+		codecCertificate.encode(e, o)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.DeveloperUID; v != "" || p[0]&0x20 != 0 {
+		e.key("\"developer_uid\":")
+		e.str(v)
+	}
+	if o := x.Digest; o != nil {
+		e.key("\"digest\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.State; v != "" || p[0]&0x80 != 0 {
+		e.key("\"state\":")
+		e.str(v)
+	}
+	if v := x.StateID; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"state_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastDiscoveryDetails(e *encoder, x *DiscoveryDetails) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Count; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.OccurrenceDetails; o != nil {
+		e.key("\"occurrence_details\":")
+		codecOccurrenceDetails.encode(e, o)
+	}
+	if s := x.Occurrences; s != nil {
+		e.key("\"occurrences\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecOccurrenceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x8 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x10 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastDisplay(e *encoder, x *Display) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.ColorDepth; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"color_depth\":")
+		e.int(v)
+	}
+	if v := x.PhysicalHeight; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"physical_height\":")
+		e.int(v)
+	}
+	if v := x.PhysicalOrientation; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"physical_orientation\":")
+		e.int(v)
+	}
+	if v := x.PhysicalWidth; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"physical_width\":")
+		e.int(v)
+	}
+	if v := x.ScaleFactor; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"scale_factor\":")
+		e.int(v)
+	}
+}
+
+func fastDNSAnswer(e *encoder, x *DNSAnswer) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Class; v != "" || p[0]&0x1 != 0 {
+		e.key("\"class\":")
+		e.str(v)
+	}
+	if s := x.FlagIDs; s != nil {
+		e.key("\"flag_ids\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.int32(int32(v))
+		}
+		e.endArray()
+	}
+	if s := x.Flags; s != nil {
+		e.key("\"flags\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.PacketUID; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"packet_uid\":")
+		e.int(v)
+	}
+	if v := x.Rdata; v != "" || p[0]&0x10 != 0 {
+		e.key("\"rdata\":")
+		e.str(v)
+	}
+	if v := x.TTL; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"ttl\":")
+		e.int(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x40 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+}
+
+func fastDNSQuery(e *encoder, x *DNSQuery) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Class; v != "" || p[0]&0x1 != 0 {
+		e.key("\"class\":")
+		e.str(v)
+	}
+	if v := x.Hostname; v != "" || p[0]&0x2 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if v := x.Opcode; v != "" || p[0]&0x4 != 0 {
+		e.key("\"opcode\":")
+		e.str(v)
+	}
+	if v := x.OpcodeID; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"opcode_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.PacketUID; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"packet_uid\":")
+		e.int(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x20 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+}
+
+func fastDomainContact(e *encoder, x *DomainContact) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.EmailAddr; v != "" || p[0]&0x1 != 0 {
+		e.key("\"email_addr\":")
+		e.str(v)
+	}
+	if o := x.Location; o != nil {
+		e.key("\"location\":")
+		codecLocation.encode(e, o)
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.PhoneNumber; v != "" || p[0]&0x8 != 0 {
+		e.key("\"phone_number\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x10 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x40 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastEdge(e *encoder, x *Edge) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if v := x.IsDirected; v != false || p[0]&0x2 != 0 {
+		e.key("\"is_directed\":")
+		e.bool(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Relation; v != "" || p[0]&0x8 != 0 {
+		e.key("\"relation\":")
+		e.str(v)
+	}
+	if v := x.Source; v != "" || p[0]&0x10 != 0 {
+		e.key("\"source\":")
+		e.str(v)
+	}
+	if v := x.Target; v != "" || p[0]&0x20 != 0 {
+		e.key("\"target\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x40 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastEmail(e *encoder, x *Email) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Cc; s != nil {
+		e.key("\"cc\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.CcMailboxes; s != nil {
+		e.key("\"cc_mailboxes\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.DeliveredTo; v != "" || p[0]&0x10 != 0 {
+		e.key("\"delivered_to\":")
+		e.str(v)
+	}
+	if s := x.DeliveredToList; s != nil {
+		e.key("\"delivered_to_list\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.Files; s != nil {
+		e.key("\"files\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFile.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.From; v != "" || p[0]&0x80 != 0 {
+		e.key("\"from\":")
+		e.str(v)
+	}
+	if s := x.FromList; s != nil {
+		e.key("\"from_list\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.FromMailbox; v != "" || p[0]&0x200 != 0 {
+		e.key("\"from_mailbox\":")
+		e.str(v)
+	}
+	if s := x.FromMailboxes; s != nil {
+		e.key("\"from_mailboxes\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.HTTPHeaders; s != nil {
+		e.key("\"http_headers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecHTTPHeader.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.IsRead; v != false || p[0]&0x1000 != 0 {
+		e.key("\"is_read\":")
+		e.bool(v)
+	}
+	if v := x.MessageUID; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"message_uid\":")
+		e.str(v)
+	}
+	if v := x.RawHeader; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"raw_header\":")
+		e.str(v)
+	}
+	if v := x.ReplyTo; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"reply_to\":")
+		e.str(v)
+	}
+	if s := x.ReplyToList; s != nil {
+		e.key("\"reply_to_list\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.ReplyToMailboxes; s != nil {
+		e.key("\"reply_to_mailboxes\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.ReturnPath; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"return_path\":")
+		e.str(v)
+	}
+	if v := x.Sender; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"sender\":")
+		e.str(v)
+	}
+	if v := x.SenderMailbox; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"sender_mailbox\":")
+		e.str(v)
+	}
+	if v := x.Size; v != 0 || p[0]&0x200000 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.SMTPFrom; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"smtp_from\":")
+		e.str(v)
+	}
+	if s := x.SMTPTo; s != nil {
+		e.key("\"smtp_to\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Subject; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"subject\":")
+		e.str(v)
+	}
+	if s := x.To; s != nil {
+		e.key("\"to\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.ToMailboxes; s != nil {
+		e.key("\"to_mailboxes\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if s := x.URLs; s != nil {
+		e.key("\"urls\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecURL.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.XOriginatingIP; s != nil {
+		e.key("\"x_originating_ip\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+}
+
+func fastEmailAuth(e *encoder, x *EmailAuth) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.DKIM; v != "" || p[0]&0x1 != 0 {
+		e.key("\"dkim\":")
+		e.str(v)
+	}
+	if v := x.DKIMDomain; v != "" || p[0]&0x2 != 0 {
+		e.key("\"dkim_domain\":")
+		e.str(v)
+	}
+	if v := x.DKIMSignature; v != "" || p[0]&0x4 != 0 {
+		e.key("\"dkim_signature\":")
+		e.str(v)
+	}
+	if v := x.DMARC; v != "" || p[0]&0x8 != 0 {
+		e.key("\"dmarc\":")
+		e.str(v)
+	}
+	if v := x.DMARCOverride; v != "" || p[0]&0x10 != 0 {
+		e.key("\"dmarc_override\":")
+		e.str(v)
+	}
+	if v := x.DMARCPolicy; v != "" || p[0]&0x20 != 0 {
+		e.key("\"dmarc_policy\":")
+		e.str(v)
+	}
+	if v := x.SPF; v != "" || p[0]&0x40 != 0 {
+		e.key("\"spf\":")
+		e.str(v)
+	}
+}
+
+func fastEncryptionDetails(e *encoder, x *EncryptionDetails) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Algorithm; v != "" || p[0]&0x1 != 0 {
+		e.key("\"algorithm\":")
+		e.str(v)
+	}
+	if v := x.AlgorithmID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"algorithm_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.KeyLength; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"key_length\":")
+		e.int(v)
+	}
+	if v := x.KeyUID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"key_uid\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x10 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+}
+
+func fastEndpointConnection(e *encoder, x *EndpointConnection) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Code; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"code\":")
+		e.int(v)
+	}
+	if o := x.NetworkEndpoint; o != nil {
+		e.key("\"network_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+}
+
+func fastEnrichment(e *encoder, x *Enrichment) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x8 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x10 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Provider; v != "" || p[0]&0x20 != 0 {
+		e.key("\"provider\":")
+		e.str(v)
+	}
+	if o := x.Reputation; o != nil {
+		e.key("\"reputation\":")
+		codecReputation.encode(e, o)
+	}
+	if v := x.ShortDesc; v != "" || p[0]&0x80 != 0 {
+		e.key("\"short_desc\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x100 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x200 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x400 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastEnvironmentVariable(e *encoder, x *EnvironmentVariable) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x2 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastEPSS(e *encoder, x *EPSS) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Percentile; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"percentile\":")
+		e.float64(v)
+	}
+	if v := x.Score; v != "" || p[0]&0x8 != 0 {
+		e.key("\"score\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x10 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastEvidences(e *encoder, x *Evidences) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Actor; o != nil {
+		e.key("\"actor\":")
+		codecActor.encode(e, o)
+	}
+	if o := x.API; o != nil {
+		e.key("\"api\":")
+		codecAPI.encode(e, o)
+	}
+	if o := x.ConnectionInfo; o != nil {
+		e.key("\"connection_info\":")
+		codecNetworkConnectionInfo.encode(e, o)
+	}
+	if o := x.Container; o != nil {
+		e.key("\"container\":")
+		codecContainer.encode(e, o)
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if o := x.Database; o != nil {
+		e.key("\"database\":")
+		codecDatabase.encode(e, o)
+	}
+	if o := x.Databucket; o != nil {
+		e.key("\"databucket\":")
+		codecDatabucket.encode(e, o)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if o := x.Email; o != nil {
+		e.key("\"email\":")
+		codecEmail.encode(e, o)
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.HTTPRequest; o != nil {
+		e.key("\"http_request\":")
+		codecHTTPRequest.encode(e, o)
+	}
+	if o := x.HTTPResponse; o != nil {
+		e.key("\"http_response\":")
+		codecHTTPResponse.encode(e, o)
+	}
+	if s := x.JA4FingerprintList; s != nil {
+		e.key("\"ja4_fingerprint_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecJA4Fingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Job; o != nil {
+		e.key("\"job\":")
+		codecJob.encode(e, o)
+	}
+	if v := x.Name; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Process; o != nil {
+		e.key("\"process\":")
+		codecProcess.encode(e, o)
+	}
+	if o := x.Query; o != nil {
+		e.key("\"query\":")
+		codecDNSQuery.encode(e, o)
+	}
+	if s := x.Resources; s != nil {
+		e.key("\"resources\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecResourceDetails.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Script; o != nil {
+		e.key("\"script\":")
+		codecScript.encode(e, o)
+	}
+	if o := x.SrcEndpoint; o != nil {
+		e.key("\"src_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if o := x.TLS; o != nil {
+		e.key("\"tls\":")
+		codecTLS.encode(e, o)
+	}
+	if v := x.UID; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if o := x.URL; o != nil {
+		e.key("\"url\":")
+		codecURL.encode(e, o)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Verdict; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"verdict\":")
+		e.str(v)
+	}
+	if v := x.VerdictID; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"verdict_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastExtension(e *encoder, x *Extension) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x2 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x4 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastFeature(e *encoder, x *Feature) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x2 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x4 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastFile(e *encoder, x *File) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AccessedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"accessed_time\":")
+		e.timestamp(v)
+	}
+	if v := x.AccessedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"accessed_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Accessor; o != nil {
+		e.key("\"accessor\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Attributes; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"attributes\":")
+		e.int(v)
+	}
+	if v := x.CompanyName; v != "" || p[0]&0x10 != 0 {
+		e.key("\"company_name\":")
+		e.str(v)
+	}
+	if v := x.Confidentiality; v != "" || p[0]&0x20 != 0 {
+		e.key("\"confidentiality\":")
+		e.str(v)
+	}
+	if v := x.ConfidentialityID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"confidentiality_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Creator; o != nil {
+		e.key("\"creator\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Desc; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.DriveType; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"drive_type\":")
+		e.str(v)
+	}
+	if v := x.DriveTypeID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"drive_type_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.EncryptionDetails; o != nil {
+		e.key("\"encryption_details\":")
+		codecEncryptionDetails.encode(e, o)
+	}
+	if v := x.Ext; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"ext\":")
+		e.str(v)
+	}
+	if s := x.Hashes; s != nil {
+		e.key("\"hashes\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.ImportedSymbols; s != nil {
+		e.key("\"imported_symbols\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.InternalName; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"internal_name\":")
+		e.str(v)
+	}
+	if v := x.IsDeleted; v != false || p[0]&0x100000 != 0 {
+		e.key("\"is_deleted\":")
+		e.bool(v)
+	}
+	if v := x.IsEncrypted; v != false || p[0]&0x200000 != 0 {
+		e.key("\"is_encrypted\":")
+		e.bool(v)
+	}
+	if v := x.IsPublic; v != false || p[0]&0x400000 != 0 {
+		e.key("\"is_public\":")
+		e.bool(v)
+	}
+	if v := x.IsReadonly; v != false || p[0]&0x800000 != 0 {
+		e.key("\"is_readonly\":")
+		e.bool(v)
+	}
+	if v := x.IsSystem; v != false || p[0]&0x1000000 != 0 {
+		e.key("\"is_system\":")
+		e.bool(v)
+	}
+	if v := x.MimeType; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"mime_type\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Modifier; o != nil {
+		e.key("\"modifier\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Name; v != "" || p[0]&0x20000000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.ParentFolder; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"parent_folder\":")
+		e.str(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x100000000 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.SecurityDescriptor; v != "" || p[0]&0x400000000 != 0 {
+		e.key("\"security_descriptor\":")
+		e.str(v)
+	}
+	if o := x.Signature; o != nil {
+		e.key("\"signature\":")
+		codecDigitalSignature.encode(e, o)
+	}
+	if s := x.Signatures; s != nil {
+		e.key("\"signatures\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDigitalSignature.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Size; v != 0 || p[0]&0x2000000000 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.StorageClass; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"storage_class\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x10000000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.URI; v != "" || p[0]&0x80000000000 != 0 {
+		e.key("\"uri\":")
+		e.str(v)
+	}
+	if o := x.URL; o != nil {
+		e.key("\"url\":")
+		codecURL.encode(e, o)
+	}
+	if v := x.Version; v != "" || p[0]&0x200000000000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+	if v := x.Volume; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"volume\":")
+		e.str(v)
+	}
+	if v := x.Xattributes; v != nil {
+		e.key("\"xattributes\":")
+		e.raw(v)
+	}
+}
+
+func fastFinding(e *encoder, x *Finding) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x4 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.FirstSeenTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"first_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.FirstSeenTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"first_seen_time_dt\":")
+		e.str(v)
+	}
+	if v := x.LastSeenTime; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"last_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastSeenTimeDT; v != "" || p[0]&0x40 != 0 {
+		e.key("\"last_seen_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.ProductUID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"product_uid\":")
+		e.str(v)
+	}
+	if s := x.RelatedEvents; s != nil {
+		e.key("\"related_events\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecRelatedEvent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.SupportingData; v != nil {
+		e.key("\"supporting_data\":")
+		e.raw(v)
+	}
+	if v := x.Title; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if s := x.Types; s != nil {
+		e.key("\"types\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastFindingInfo(e *encoder, x *FindingInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Analytic; o != nil {
+		e.key("\"analytic\":")
+		codecAnalytic.encode(e, o)
+	}
+	if o := x.AttackGraph; o != nil {
+		e.key("\"attack_graph\":")
+		codecGraph.encode(e, o)
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if s := x.DataSources; s != nil {
+		e.key("\"data_sources\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Desc; v != "" || p[0]&0x40 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.FirstSeenTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"first_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.FirstSeenTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"first_seen_time_dt\":")
+		e.str(v)
+	}
+	if s := x.KillChain; s != nil {
+		e.key("\"kill_chain\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKillChainPhase.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.LastSeenTime; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"last_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastSeenTimeDT; v != "" || p[0]&0x800 != 0 {
+		e.key("\"last_seen_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.ProductUID; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"product_uid\":")
+		e.str(v)
+	}
+	if s := x.RelatedAnalytics; s != nil {
+		e.key("\"related_analytics\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAnalytic.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.RelatedEvents; s != nil {
+		e.key("\"related_events\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecRelatedEvent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RelatedEventsCount; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"related_events_count\":")
+		e.int(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Title; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if s := x.Traits; s != nil {
+		e.key("\"traits\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTrait.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Types; s != nil {
+		e.key("\"types\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+}
+
+func fastFingerprint(e *encoder, x *Fingerprint) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Algorithm; v != "" || p[0]&0x1 != 0 {
+		e.key("\"algorithm\":")
+		e.str(v)
+	}
+	if v := x.AlgorithmID; v != 0 || true {
+		e.key("\"algorithm_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Value; v != "" || p[0]&0x4 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastFirewallRule(e *encoder, x *FirewallRule) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Category; v != "" || p[0]&0x1 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if v := x.Condition; v != "" || p[0]&0x2 != 0 {
+		e.key("\"condition\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x4 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Duration; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if s := x.MatchDetails; s != nil {
+		e.key("\"match_details\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.MatchLocation; v != "" || p[0]&0x20 != 0 {
+		e.key("\"match_location\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x40 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.RateLimit; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"rate_limit\":")
+		e.int(v)
+	}
+	if v := x.Sensitivity; v != "" || p[0]&0x100 != 0 {
+		e.key("\"sensitivity\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x200 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x800 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastFunctionInvocation(e *encoder, x *FunctionInvocation) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Error; v != "" || p[0]&0x1 != 0 {
+		e.key("\"error\":")
+		e.str(v)
+	}
+	if s := x.Parameters; s != nil {
+		e.key("\"parameters\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecParameter.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ReturnValue; v != "" || p[0]&0x4 != 0 {
+		e.key("\"return_value\":")
+		e.str(v)
+	}
+}
+
+func fastGpuInfo(e *encoder, x *GpuInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.BusType; v != "" || p[0]&0x1 != 0 {
+		e.key("\"bus_type\":")
+		e.str(v)
+	}
+	if v := x.BusTypeID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"bus_type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Cores; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"cores\":")
+		e.int(v)
+	}
+	if v := x.Model; v != "" || p[0]&0x8 != 0 {
+		e.key("\"model\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x10 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.VramMode; v != "" || p[0]&0x20 != 0 {
+		e.key("\"vram_mode\":")
+		e.str(v)
+	}
+	if v := x.VramModeID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"vram_mode_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.VramSize; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"vram_size\":")
+		e.int(v)
+	}
+}
+
+func fastGraph(e *encoder, x *Graph) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Desc; v != "" || p[0]&0x1 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if s := x.Edges; s != nil {
+		e.key("\"edges\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEdge.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.IsDirected; v != false || p[0]&0x4 != 0 {
+		e.key("\"is_directed\":")
+		e.bool(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x8 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.Nodes; s != nil {
+		e.key("\"nodes\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecNode.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.QueryLanguage; v != "" || p[0]&0x20 != 0 {
+		e.key("\"query_language\":")
+		e.str(v)
+	}
+	if v := x.QueryLanguageID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"query_language_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Type; v != "" || p[0]&0x80 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastGroup(e *encoder, x *Group) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Desc; v != "" || p[0]&0x1 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Domain; v != "" || p[0]&0x2 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.Privileges; s != nil {
+		e.key("\"privileges\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x10 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x20 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x40 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+}
+
+func fastHTTPCookie(e *encoder, x *HTTPCookie) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Domain; v != "" || p[0]&0x1 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if v := x.ExpirationTime; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"expiration_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExpirationTimeDT; v != "" || p[0]&0x4 != 0 {
+		e.key("\"expiration_time_dt\":")
+		e.str(v)
+	}
+	if v := x.HTTPOnly; v != false || p[0]&0x8 != 0 {
+		e.key("\"http_only\":")
+		e.bool(v)
+	}
+	if v := x.IsHTTPOnly; v != false || p[0]&0x10 != 0 {
+		e.key("\"is_http_only\":")
+		e.bool(v)
+	}
+	if v := x.IsSecure; v != false || p[0]&0x20 != 0 {
+		e.key("\"is_secure\":")
+		e.bool(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x40 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x80 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.Samesite; v != "" || p[0]&0x100 != 0 {
+		e.key("\"samesite\":")
+		e.str(v)
+	}
+	if v := x.Secure; v != false || p[0]&0x200 != 0 {
+		e.key("\"secure\":")
+		e.bool(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x400 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastHTTPHeader(e *encoder, x *HTTPHeader) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x2 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastHTTPRequest(e *encoder, x *HTTPRequest) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Args; v != "" || p[0]&0x1 != 0 {
+		e.key("\"args\":")
+		e.str(v)
+	}
+	if v := x.BodyLength; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"body_length\":")
+		e.int(v)
+	}
+	if s := x.HTTPHeaders; s != nil {
+		e.key("\"http_headers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecHTTPHeader.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.HTTPMethod; v != "" || p[0]&0x8 != 0 {
+		e.key("\"http_method\":")
+		e.str(v)
+	}
+	if v := x.Length; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"length\":")
+		e.int(v)
+	}
+	if v := x.Referrer; v != "" || p[0]&0x20 != 0 {
+		e.key("\"referrer\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x40 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if o := x.URL; o != nil {
+		e.key("\"url\":")
+		codecURL.encode(e, o)
+	}
+	if v := x.UserAgent; v != "" || p[0]&0x100 != 0 {
+		e.key("\"user_agent\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x200 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+	if s := x.XForwardedFor; s != nil {
+		e.key("\"x_forwarded_for\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+}
+
+func fastHTTPResponse(e *encoder, x *HTTPResponse) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.BodyLength; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"body_length\":")
+		e.int(v)
+	}
+	if v := x.Code; v != 0 || true {
+		e.key("\"code\":")
+		e.int(v)
+	}
+	if v := x.ContentType; v != "" || p[0]&0x4 != 0 {
+		e.key("\"content_type\":")
+		e.str(v)
+	}
+	if s := x.HTTPHeaders; s != nil {
+		e.key("\"http_headers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecHTTPHeader.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Latency; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"latency\":")
+		e.int(v)
+	}
+	if v := x.Length; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"length\":")
+		e.int(v)
+	}
+	if v := x.Message; v != "" || p[0]&0x40 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x80 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+}
+
+func fastIdp(e *encoder, x *Idp) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AuthFactors; s != nil {
+		e.key("\"auth_factors\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAuthFactor.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Domain; v != "" || p[0]&0x2 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if o := x.Fingerprint; o != nil {
+		e.key("\"fingerprint\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.HasMFA; v != false || p[0]&0x8 != 0 {
+		e.key("\"has_mfa\":")
+		e.bool(v)
+	}
+	if v := x.Issuer; v != "" || p[0]&0x10 != 0 {
+		e.key("\"issuer\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x20 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.ProtocolName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"protocol_name\":")
+		e.str(v)
+	}
+	if o := x.Scim; o != nil {
+		e.key("\"scim\":")
+		codecScim.encode(e, o)
+	}
+	if o := x.SSO; o != nil {
+		e.key("\"sso\":")
+		codecSSO.encode(e, o)
+	}
+	if v := x.State; v != "" || p[0]&0x200 != 0 {
+		e.key("\"state\":")
+		e.str(v)
+	}
+	if v := x.StateID; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"state_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.TenantUID; v != "" || p[0]&0x800 != 0 {
+		e.key("\"tenant_uid\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.URLString; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"url_string\":")
+		e.str(v)
+	}
+}
+
+func fastImage(e *encoder, x *Image) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x4 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.Tag; v != "" || p[0]&0x8 != 0 {
+		e.key("\"tag\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x20 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastJA4Fingerprint(e *encoder, x *JA4Fingerprint) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.SectionA; v != "" || p[0]&0x1 != 0 {
+		e.key("\"section_a\":")
+		e.str(v)
+	}
+	if v := x.SectionB; v != "" || p[0]&0x2 != 0 {
+		e.key("\"section_b\":")
+		e.str(v)
+	}
+	if v := x.SectionC; v != "" || p[0]&0x4 != 0 {
+		e.key("\"section_c\":")
+		e.str(v)
+	}
+	if v := x.SectionD; v != "" || p[0]&0x8 != 0 {
+		e.key("\"section_d\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x10 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Value; v != "" || p[0]&0x40 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastJob(e *encoder, x *Job) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CmdLine; v != "" || p[0]&0x1 != 0 {
+		e.key("\"cmd_line\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x4 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x8 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if v := x.LastRunTime; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"last_run_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastRunTimeDT; v != "" || p[0]&0x40 != 0 {
+		e.key("\"last_run_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x80 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NextRunTime; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"next_run_time\":")
+		e.timestamp(v)
+	}
+	if v := x.NextRunTimeDT; v != "" || p[0]&0x200 != 0 {
+		e.key("\"next_run_time_dt\":")
+		e.str(v)
+	}
+	if v := x.RunState; v != "" || p[0]&0x400 != 0 {
+		e.key("\"run_state\":")
+		e.str(v)
+	}
+	if v := x.RunStateID; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"run_state_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+}
+
+func fastKBArticle(e *encoder, x *KBArticle) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.AvgTimespan; o != nil {
+		e.key("\"avg_timespan\":")
+		codecTimespan.encode(e, o)
+	}
+	if v := x.Bulletin; v != "" || p[0]&0x2 != 0 {
+		e.key("\"bulletin\":")
+		e.str(v)
+	}
+	if v := x.Classification; v != "" || p[0]&0x4 != 0 {
+		e.key("\"classification\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.InstallState; v != "" || p[0]&0x20 != 0 {
+		e.key("\"install_state\":")
+		e.str(v)
+	}
+	if v := x.InstallStateID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"install_state_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.IsSuperseded; v != false || p[0]&0x80 != 0 {
+		e.key("\"is_superseded\":")
+		e.bool(v)
+	}
+	if o := x.OS; o != nil {
+		e.key("\"os\":")
+		codecOS.encode(e, o)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.Severity; v != "" || p[0]&0x400 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.Size; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.Title; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastKeyValueObject(e *encoder, x *KeyValueObject) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x2 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+	if s := x.Values; s != nil {
+		e.key("\"values\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+}
+
+func fastKeyboardInfo(e *encoder, x *KeyboardInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.FunctionKeys; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"function_keys\":")
+		e.int(v)
+	}
+	if v := x.Ime; v != "" || p[0]&0x2 != 0 {
+		e.key("\"ime\":")
+		e.str(v)
+	}
+	if v := x.KeyboardLayout; v != "" || p[0]&0x4 != 0 {
+		e.key("\"keyboard_layout\":")
+		e.str(v)
+	}
+	if v := x.KeyboardSubtype; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"keyboard_subtype\":")
+		e.int(v)
+	}
+	if v := x.KeyboardType; v != "" || p[0]&0x10 != 0 {
+		e.key("\"keyboard_type\":")
+		e.str(v)
+	}
+}
+
+func fastKillChainPhase(e *encoder, x *KillChainPhase) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Phase; v != "" || p[0]&0x1 != 0 {
+		e.key("\"phase\":")
+		e.str(v)
+	}
+	if v := x.PhaseID; v != 0 || true {
+		e.key("\"phase_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastLDAPPerson(e *encoder, x *LDAPPerson) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CostCenter; v != "" || p[0]&0x1 != 0 {
+		e.key("\"cost_center\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x4 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.DeletedTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"deleted_time\":")
+		e.timestamp(v)
+	}
+	if v := x.DeletedTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"deleted_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Department; v != "" || p[0]&0x20 != 0 {
+		e.key("\"department\":")
+		e.str(v)
+	}
+	if v := x.DisplayName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"display_name\":")
+		e.str(v)
+	}
+	if s := x.EmailAddrs; s != nil {
+		e.key("\"email_addrs\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.EmployeeUID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"employee_uid\":")
+		e.str(v)
+	}
+	if v := x.GivenName; v != "" || p[0]&0x200 != 0 {
+		e.key("\"given_name\":")
+		e.str(v)
+	}
+	if v := x.HireTime; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"hire_time\":")
+		e.timestamp(v)
+	}
+	if v := x.HireTimeDT; v != "" || p[0]&0x800 != 0 {
+		e.key("\"hire_time_dt\":")
+		e.str(v)
+	}
+	if v := x.JobTitle; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"job_title\":")
+		e.str(v)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.LastLoginTime; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"last_login_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastLoginTimeDT; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"last_login_time_dt\":")
+		e.str(v)
+	}
+	if v := x.LDAPCn; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"ldap_cn\":")
+		e.str(v)
+	}
+	if v := x.LDAPDN; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"ldap_dn\":")
+		e.str(v)
+	}
+	if v := x.LeaveTime; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"leave_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LeaveTimeDT; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"leave_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Location; o != nil {
+		e.key("\"location\":")
+		codecLocation.encode(e, o)
+	}
+	if o := x.Manager; o != nil {
+		e.key("\"manager\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.OfficeLocation; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"office_location\":")
+		e.str(v)
+	}
+	if v := x.PhoneNumber; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"phone_number\":")
+		e.str(v)
+	}
+	if v := x.Surname; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"surname\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+}
+
+func fastLoadBalancer(e *encoder, x *LoadBalancer) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Classification; v != "" || p[0]&0x1 != 0 {
+		e.key("\"classification\":")
+		e.str(v)
+	}
+	if v := x.Code; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"code\":")
+		e.int(v)
+	}
+	if o := x.DstEndpoint; o != nil {
+		e.key("\"dst_endpoint\":")
+		codecNetworkEndpoint.encode(e, o)
+	}
+	if s := x.EndpointConnections; s != nil {
+		e.key("\"endpoint_connections\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEndpointConnection.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ErrorMessage; v != "" || p[0]&0x10 != 0 {
+		e.key("\"error_message\":")
+		e.str(v)
+	}
+	if v := x.IP; v != "" || p[0]&0x20 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.Message; v != "" || p[0]&0x40 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if s := x.Metrics; s != nil {
+		e.key("\"metrics\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMetric.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x100 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.StatusDetail; v != "" || p[0]&0x200 != 0 {
+		e.key("\"status_detail\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastLocation(e *encoder, x *Location) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AerialHeight; v != "" || p[0]&0x1 != 0 {
+		e.key("\"aerial_height\":")
+		e.str(v)
+	}
+	if v := x.City; v != "" || p[0]&0x2 != 0 {
+		e.key("\"city\":")
+		e.str(v)
+	}
+	if v := x.Continent; v != "" || p[0]&0x4 != 0 {
+		e.key("\"continent\":")
+		e.str(v)
+	}
+	if s := x.Coordinates; s != nil {
+		e.key("\"coordinates\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.float64(v)
+		}
+		e.endArray()
+	}
+	if v := x.Country; v != "" || p[0]&0x10 != 0 {
+		e.key("\"country\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x20 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.GeodeticAltitude; v != "" || p[0]&0x40 != 0 {
+		e.key("\"geodetic_altitude\":")
+		e.str(v)
+	}
+	if v := x.GeodeticVerticalAccuracy; v != "" || p[0]&0x80 != 0 {
+		e.key("\"geodetic_vertical_accuracy\":")
+		e.str(v)
+	}
+	if v := x.Geohash; v != "" || p[0]&0x100 != 0 {
+		e.key("\"geohash\":")
+		e.str(v)
+	}
+	if v := x.HorizontalAccuracy; v != "" || p[0]&0x200 != 0 {
+		e.key("\"horizontal_accuracy\":")
+		e.str(v)
+	}
+	if v := x.IsOnPremises; v != false || p[0]&0x400 != 0 {
+		e.key("\"is_on_premises\":")
+		e.bool(v)
+	}
+	if v := x.ISP; v != "" || p[0]&0x800 != 0 {
+		e.key("\"isp\":")
+		e.str(v)
+	}
+	if v := x.Lat; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"lat\":")
+		e.float64(v)
+	}
+	if v := x.Long; v != 0 || p[0]&0x2000 != 0 {
+		e.key("\"long\":")
+		e.float64(v)
+	}
+	if v := x.PostalCode; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"postal_code\":")
+		e.str(v)
+	}
+	if v := x.PressureAltitude; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"pressure_altitude\":")
+		e.str(v)
+	}
+	if v := x.Provider; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"provider\":")
+		e.str(v)
+	}
+	if v := x.Region; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"region\":")
+		e.str(v)
+	}
+}
+
+func fastLogger(e *encoder, x *Logger) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if v := x.EventUID; v != "" || p[0]&0x2 != 0 {
+		e.key("\"event_uid\":")
+		e.str(v)
+	}
+	if v := x.IsTruncated; v != false || p[0]&0x4 != 0 {
+		e.key("\"is_truncated\":")
+		e.bool(v)
+	}
+	if v := x.LogFormat; v != "" || p[0]&0x8 != 0 {
+		e.key("\"log_format\":")
+		e.str(v)
+	}
+	if v := x.LogLevel; v != "" || p[0]&0x10 != 0 {
+		e.key("\"log_level\":")
+		e.str(v)
+	}
+	if v := x.LogName; v != "" || p[0]&0x20 != 0 {
+		e.key("\"log_name\":")
+		e.str(v)
+	}
+	if v := x.LogProvider; v != "" || p[0]&0x40 != 0 {
+		e.key("\"log_provider\":")
+		e.str(v)
+	}
+	if v := x.LogVersion; v != "" || p[0]&0x80 != 0 {
+		e.key("\"log_version\":")
+		e.str(v)
+	}
+	if v := x.LoggedTime; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"logged_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LoggedTimeDT; v != "" || p[0]&0x200 != 0 {
+		e.key("\"logged_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x400 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.TransmitTime; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"transmit_time\":")
+		e.timestamp(v)
+	}
+	if v := x.TransmitTimeDT; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"transmit_time_dt\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UntruncatedSize; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"untruncated_size\":")
+		e.int(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastLongString(e *encoder, x *LongString) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.IsTruncated; v != false || p[0]&0x1 != 0 {
+		e.key("\"is_truncated\":")
+		e.bool(v)
+	}
+	if v := x.UntruncatedSize; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"untruncated_size\":")
+		e.int(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x4 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastMalware(e *encoder, x *Malware) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.ClassificationIDs; s != nil {
+		e.key("\"classification_ids\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.int32(int32(v))
+		}
+		e.endArray()
+	}
+	if s := x.Classifications; s != nil {
+		e.key("\"classifications\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.Cves; s != nil {
+		e.key("\"cves\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCVE.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Files; s != nil {
+		e.key("\"files\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFile.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x10 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NumInfected; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"num_infected\":")
+		e.int(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x40 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.Provider; v != "" || p[0]&0x80 != 0 {
+		e.key("\"provider\":")
+		e.str(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x100 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastMalwareScanInfo(e *encoder, x *MalwareScanInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.EndTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NumFiles; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"num_files\":")
+		e.int(v)
+	}
+	if v := x.NumInfected; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"num_infected\":")
+		e.int(v)
+	}
+	if v := x.NumVolumes; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"num_volumes\":")
+		e.int(v)
+	}
+	if v := x.Size; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x200 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x800 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UniqueMalwareCount; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"unique_malware_count\":")
+		e.int(v)
+	}
+}
+
+func fastManagedEntity(e *encoder, x *ManagedEntity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if o := x.Device; o != nil {
+		e.key("\"device\":")
+		codecDevice.encode(e, o)
+	}
+	if o := x.Email; o != nil {
+		e.key("\"email\":")
+		codecEmail.encode(e, o)
+	}
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if o := x.Location; o != nil {
+		e.key("\"location\":")
+		codecLocation.encode(e, o)
+	}
+	if v := x.Name; v != "" || p[0]&0x20 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Org; o != nil {
+		e.key("\"org\":")
+		codecOrganization.encode(e, o)
+	}
+	if o := x.Policy; o != nil {
+		e.key("\"policy\":")
+		codecPolicy.encode(e, o)
+	}
+	if v := x.Type; v != "" || p[0]&0x100 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Version; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastMessageContext(e *encoder, x *MessageContext) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AIRole; v != "" || p[0]&0x1 != 0 {
+		e.key("\"ai_role\":")
+		e.str(v)
+	}
+	if v := x.AIRoleID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"ai_role_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Application; o != nil {
+		e.key("\"application\":")
+		codecApplication.encode(e, o)
+	}
+	if v := x.CompletionTokens; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"completion_tokens\":")
+		e.int(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x10 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.PromptTokens; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"prompt_tokens\":")
+		e.int(v)
+	}
+	if o := x.Service; o != nil {
+		e.key("\"service\":")
+		codecService.encode(e, o)
+	}
+	if v := x.TotalTokens; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"total_tokens\":")
+		e.int(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastMetadata(e *encoder, x *Metadata) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CorrelationUID; v != "" || p[0]&0x1 != 0 {
+		e.key("\"correlation_uid\":")
+		e.str(v)
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Debug; s != nil {
+		e.key("\"debug\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.EventCode; v != "" || p[0]&0x10 != 0 {
+		e.key("\"event_code\":")
+		e.str(v)
+	}
+	if o := x.Extension; o != nil {
+		e.key("\"extension\":")
+		codecExtension.encode(e, o)
+	}
+	if s := x.Extensions; s != nil {
+		e.key("\"extensions\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecExtension.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.IsTruncated; v != false || p[0]&0x80 != 0 {
+		e.key("\"is_truncated\":")
+		e.bool(v)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.LogFormat; v != "" || p[0]&0x200 != 0 {
+		e.key("\"log_format\":")
+		e.str(v)
+	}
+	if v := x.LogLevel; v != "" || p[0]&0x400 != 0 {
+		e.key("\"log_level\":")
+		e.str(v)
+	}
+	if v := x.LogName; v != "" || p[0]&0x800 != 0 {
+		e.key("\"log_name\":")
+		e.str(v)
+	}
+	if v := x.LogProvider; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"log_provider\":")
+		e.str(v)
+	}
+	if v := x.LogSource; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"log_source\":")
+		e.str(v)
+	}
+	if v := x.LogVersion; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"log_version\":")
+		e.str(v)
+	}
+	if v := x.LoggedTime; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"logged_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LoggedTimeDT; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"logged_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Loggers; s != nil {
+		e.key("\"loggers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecLogger.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.OriginalEventUID; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"original_event_uid\":")
+		e.str(v)
+	}
+	if v := x.OriginalTime; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"original_time\":")
+		e.str(v)
+	}
+	if v := x.ProcessedTime; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"processed_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ProcessedTimeDT; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"processed_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if s := x.Profiles; s != nil {
+		e.key("\"profiles\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if o := x.Reporter; o != nil {
+		e.key("\"reporter\":")
+		codecReporter.encode(e, o)
+	}
+	if v := x.Sequence; v != 0 || p[0]&0x8000000 != 0 {
+		e.key("\"sequence\":")
+		e.int(v)
+	}
+	if v := x.Source; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"source\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.TenantUID; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"tenant_uid\":")
+		e.str(v)
+	}
+	if o := x.TotalQueuedDuration; o != nil {
+		e.key("\"total_queued_duration\":")
+		codecTimespan.encode(e, o)
+	}
+	if s := x.TransformationInfoList; s != nil {
+		e.key("\"transformation_info_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTransformationInfo.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.TransmitTime; v != 0 || p[0]&0x200000000 != 0 {
+		e.key("\"transmit_time\":")
+		e.timestamp(v)
+	}
+	if v := x.TransmitTimeDT; v != "" || p[0]&0x400000000 != 0 {
+		e.key("\"transmit_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x800000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x1000000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UntruncatedSize; v != 0 || p[0]&0x2000000000 != 0 {
+		e.key("\"untruncated_size\":")
+		e.int(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x4000000000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastMetric(e *encoder, x *Metric) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x2 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastMitigation(e *encoder, x *Mitigation) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Countermeasures; s != nil {
+		e.key("\"countermeasures\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecD3fend.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x4 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastModule(e *encoder, x *Module) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.BaseAddress; v != "" || p[0]&0x1 != 0 {
+		e.key("\"base_address\":")
+		e.str(v)
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if o := x.FunctionInvocation; o != nil {
+		e.key("\"function_invocation\":")
+		codecFunctionInvocation.encode(e, o)
+	}
+	if v := x.FunctionName; v != "" || p[0]&0x8 != 0 {
+		e.key("\"function_name\":")
+		e.str(v)
+	}
+	if v := x.LoadType; v != "" || p[0]&0x10 != 0 {
+		e.key("\"load_type\":")
+		e.str(v)
+	}
+	if v := x.LoadTypeID; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"load_type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartAddress; v != "" || p[0]&0x40 != 0 {
+		e.key("\"start_address\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x80 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+}
+
+func fastNetworkConnectionInfo(e *encoder, x *NetworkConnectionInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Boundary; v != "" || p[0]&0x1 != 0 {
+		e.key("\"boundary\":")
+		e.str(v)
+	}
+	if v := x.BoundaryID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"boundary_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.CommunityUID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"community_uid\":")
+		e.str(v)
+	}
+	if v := x.Direction; v != "" || p[0]&0x8 != 0 {
+		e.key("\"direction\":")
+		e.str(v)
+	}
+	if v := x.DirectionID; v != 0 || true {
+		e.key("\"direction_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.FlagHistory; v != "" || p[0]&0x20 != 0 {
+		e.key("\"flag_history\":")
+		e.str(v)
+	}
+	if v := x.ProtocolName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"protocol_name\":")
+		e.str(v)
+	}
+	if v := x.ProtocolNum; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"protocol_num\":")
+		e.int(v)
+	}
+	if v := x.ProtocolVer; v != "" || p[0]&0x100 != 0 {
+		e.key("\"protocol_ver\":")
+		e.str(v)
+	}
+	if v := x.ProtocolVerID; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"protocol_ver_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Session; o != nil {
+		e.key("\"session\":")
+		codecSession.encode(e, o)
+	}
+	if v := x.TCPFlags; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"tcp_flags\":")
+		e.int(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastNetworkEndpoint(e *encoder, x *NetworkEndpoint) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AgentList; s != nil {
+		e.key("\"agent_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAgent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.AutonomousSystem; o != nil {
+		e.key("\"autonomous_system\":")
+		codecAutonomousSystem.encode(e, o)
+	}
+	if o := x.Container; o != nil {
+		e.key("\"container\":")
+		codecContainer.encode(e, o)
+	}
+	if v := x.Domain; v != "" || p[0]&0x8 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if s := x.Fingerprints; s != nil {
+		e.key("\"fingerprints\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Hostname; v != "" || p[0]&0x20 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if o := x.HWInfo; o != nil {
+		e.key("\"hw_info\":")
+		codecDeviceHWInfo.encode(e, o)
+	}
+	if v := x.InstanceUID; v != "" || p[0]&0x80 != 0 {
+		e.key("\"instance_uid\":")
+		e.str(v)
+	}
+	if v := x.InterfaceName; v != "" || p[0]&0x100 != 0 {
+		e.key("\"interface_name\":")
+		e.str(v)
+	}
+	if v := x.InterfaceUID; v != "" || p[0]&0x200 != 0 {
+		e.key("\"interface_uid\":")
+		e.str(v)
+	}
+	if s := x.IntermediateIPs; s != nil {
+		e.key("\"intermediate_ips\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.IP; v != "" || p[0]&0x800 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.ISP; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"isp\":")
+		e.str(v)
+	}
+	if v := x.ISPOrg; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"isp_org\":")
+		e.str(v)
+	}
+	if o := x.Location; o != nil {
+		e.key("\"location\":")
+		codecLocation.encode(e, o)
+	}
+	if v := x.MAC; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"mac\":")
+		e.str(v)
+	}
+	if v := x.MACVendor; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"mac_vendor\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NamespacePID; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"namespace_pid\":")
+		e.int(v)
+	}
+	if v := x.NetworkScope; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"network_scope\":")
+		e.str(v)
+	}
+	if v := x.NetworkScopeID; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"network_scope_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.OS; o != nil {
+		e.key("\"os\":")
+		codecOS.encode(e, o)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.Pool; o != nil {
+		e.key("\"pool\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.Port; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"port\":")
+		e.int(v)
+	}
+	if o := x.ProxyEndpoint; o != nil {
+		e.key("\"proxy_endpoint\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if v := x.SubnetUID; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"subnet_uid\":")
+		e.str(v)
+	}
+	if v := x.SvcName; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"svc_name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x20000000 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.VLANUID; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"vlan_uid\":")
+		e.str(v)
+	}
+	if v := x.VPCUID; v != "" || p[0]&0x100000000 != 0 {
+		e.key("\"vpc_uid\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[0]&0x200000000 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastNetworkInterface(e *encoder, x *NetworkInterface) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Hostname; v != "" || p[0]&0x1 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if v := x.IP; v != "" || p[0]&0x2 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.MAC; v != "" || p[0]&0x4 != 0 {
+		e.key("\"mac\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x8 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Namespace; v != "" || p[0]&0x10 != 0 {
+		e.key("\"namespace\":")
+		e.str(v)
+	}
+	if s := x.OpenPorts; s != nil {
+		e.key("\"open_ports\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecPortInfo.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.SubnetPrefix; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"subnet_prefix\":")
+		e.int(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x80 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x200 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastNetworkProxy(e *encoder, x *NetworkProxy) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AgentList; s != nil {
+		e.key("\"agent_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAgent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.AutonomousSystem; o != nil {
+		e.key("\"autonomous_system\":")
+		codecAutonomousSystem.encode(e, o)
+	}
+	if o := x.Container; o != nil {
+		e.key("\"container\":")
+		codecContainer.encode(e, o)
+	}
+	if v := x.Domain; v != "" || p[0]&0x8 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if s := x.Fingerprints; s != nil {
+		e.key("\"fingerprints\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Hostname; v != "" || p[0]&0x20 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if o := x.HWInfo; o != nil {
+		e.key("\"hw_info\":")
+		codecDeviceHWInfo.encode(e, o)
+	}
+	if v := x.InstanceUID; v != "" || p[0]&0x80 != 0 {
+		e.key("\"instance_uid\":")
+		e.str(v)
+	}
+	if v := x.InterfaceName; v != "" || p[0]&0x100 != 0 {
+		e.key("\"interface_name\":")
+		e.str(v)
+	}
+	if v := x.InterfaceUID; v != "" || p[0]&0x200 != 0 {
+		e.key("\"interface_uid\":")
+		e.str(v)
+	}
+	if s := x.IntermediateIPs; s != nil {
+		e.key("\"intermediate_ips\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.IP; v != "" || p[0]&0x800 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.ISP; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"isp\":")
+		e.str(v)
+	}
+	if v := x.ISPOrg; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"isp_org\":")
+		e.str(v)
+	}
+	if o := x.Location; o != nil {
+		e.key("\"location\":")
+		codecLocation.encode(e, o)
+	}
+	if v := x.MAC; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"mac\":")
+		e.str(v)
+	}
+	if v := x.MACVendor; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"mac_vendor\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NamespacePID; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"namespace_pid\":")
+		e.int(v)
+	}
+	if v := x.NetworkScope; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"network_scope\":")
+		e.str(v)
+	}
+	if v := x.NetworkScopeID; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"network_scope_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.OS; o != nil {
+		e.key("\"os\":")
+		codecOS.encode(e, o)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if o := x.Pool; o != nil {
+		e.key("\"pool\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.Port; v != 0 || p[0]&0x1000000 != 0 {
+		e.key("\"port\":")
+		e.int(v)
+	}
+	if o := x.ProxyEndpoint; o != nil {
+		e.key("\"proxy_endpoint\":")
+		codecNetworkProxy.encode(e, o)
+	}
+	if v := x.SubnetUID; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"subnet_uid\":")
+		e.str(v)
+	}
+	if v := x.SvcName; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"svc_name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x20000000 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.VLANUID; v != "" || p[0]&0x80000000 != 0 {
+		e.key("\"vlan_uid\":")
+		e.str(v)
+	}
+	if v := x.VPCUID; v != "" || p[0]&0x100000000 != 0 {
+		e.key("\"vpc_uid\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[0]&0x200000000 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastNetworkTraffic(e *encoder, x *NetworkTraffic) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Bytes; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"bytes\":")
+		e.int64(v)
+	}
+	if v := x.BytesIn; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"bytes_in\":")
+		e.int64(v)
+	}
+	if v := x.BytesMissed; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"bytes_missed\":")
+		e.int64(v)
+	}
+	if v := x.BytesOut; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"bytes_out\":")
+		e.int64(v)
+	}
+	if v := x.Chunks; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"chunks\":")
+		e.int64(v)
+	}
+	if v := x.ChunksIn; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"chunks_in\":")
+		e.int64(v)
+	}
+	if v := x.ChunksOut; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"chunks_out\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Packets; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"packets\":")
+		e.int64(v)
+	}
+	if v := x.PacketsIn; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"packets_in\":")
+		e.int64(v)
+	}
+	if v := x.PacketsOut; v != 0 || p[0]&0x800 != 0 {
+		e.key("\"packets_out\":")
+		e.int64(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x1000 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Timespan; o != nil {
+		e.key("\"timespan\":")
+		codecTimespan.encode(e, o)
+	}
+}
+
+func fastNode(e *encoder, x *Node) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x2 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x8 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x10 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastObservable(e *encoder, x *Observable) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.EventUID; v != "" || p[0]&0x1 != 0 {
+		e.key("\"event_uid\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Reputation; o != nil {
+		e.key("\"reputation\":")
+		codecReputation.encode(e, o)
+	}
+	if v := x.Type; v != "" || p[0]&0x8 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.TypeUID; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"type_uid\":")
+		e.int64(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x40 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastObservation(e *encoder, x *Observation) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Count; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if o := x.Timespan; o != nil {
+		e.key("\"timespan\":")
+		codecTimespan.encode(e, o)
+	}
+	if v := x.Value; v != "" || p[0]&0x4 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastOccurrenceDetails(e *encoder, x *OccurrenceDetails) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CellName; v != "" || p[0]&0x1 != 0 {
+		e.key("\"cell_name\":")
+		e.str(v)
+	}
+	if v := x.ColumnName; v != "" || p[0]&0x2 != 0 {
+		e.key("\"column_name\":")
+		e.str(v)
+	}
+	if v := x.ColumnNumber; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"column_number\":")
+		e.int(v)
+	}
+	if v := x.EndLine; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"end_line\":")
+		e.int(v)
+	}
+	if v := x.JSONPath; v != "" || p[0]&0x10 != 0 {
+		e.key("\"json_path\":")
+		e.str(v)
+	}
+	if v := x.PageNumber; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"page_number\":")
+		e.int(v)
+	}
+	if v := x.RecordIndexInArray; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"record_index_in_array\":")
+		e.int(v)
+	}
+	if v := x.RowNumber; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"row_number\":")
+		e.int(v)
+	}
+	if v := x.StartLine; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"start_line\":")
+		e.int(v)
+	}
+}
+
+func fastOrganization(e *encoder, x *Organization) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.OUName; v != "" || p[0]&0x2 != 0 {
+		e.key("\"ou_name\":")
+		e.str(v)
+	}
+	if v := x.OUUID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"ou_uid\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastOS(e *encoder, x *OS) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Build; v != "" || p[0]&0x1 != 0 {
+		e.key("\"build\":")
+		e.str(v)
+	}
+	if v := x.Country; v != "" || p[0]&0x2 != 0 {
+		e.key("\"country\":")
+		e.str(v)
+	}
+	if v := x.CPEName; v != "" || p[0]&0x4 != 0 {
+		e.key("\"cpe_name\":")
+		e.str(v)
+	}
+	if v := x.CPUBits; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"cpu_bits\":")
+		e.int(v)
+	}
+	if v := x.Edition; v != "" || p[0]&0x10 != 0 {
+		e.key("\"edition\":")
+		e.str(v)
+	}
+	if v := x.KernelRelease; v != "" || p[0]&0x20 != 0 {
+		e.key("\"kernel_release\":")
+		e.str(v)
+	}
+	if v := x.Lang; v != "" || p[0]&0x40 != 0 {
+		e.key("\"lang\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x80 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.SpName; v != "" || p[0]&0x100 != 0 {
+		e.key("\"sp_name\":")
+		e.str(v)
+	}
+	if v := x.SpVer; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"sp_ver\":")
+		e.int(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x400 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Version; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastOSINT(e *encoder, x *OSINT) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Answers; s != nil {
+		e.key("\"answers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDNSAnswer.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.AutonomousSystem; o != nil {
+		e.key("\"autonomous_system\":")
+		codecAutonomousSystem.encode(e, o)
+	}
+	if o := x.Campaign; o != nil {
+		e.key("\"campaign\":")
+		codecCampaign.encode(e, o)
+	}
+	if v := x.Category; v != "" || p[0]&0x10 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if v := x.Comment; v != "" || p[0]&0x20 != 0 {
+		e.key("\"comment\":")
+		e.str(v)
+	}
+	if v := x.Confidence; v != "" || p[0]&0x40 != 0 {
+		e.key("\"confidence\":")
+		e.str(v)
+	}
+	if v := x.ConfidenceID; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"confidence_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x200 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Creator; o != nil {
+		e.key("\"creator\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Desc; v != "" || p[0]&0x800 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.DetectionPattern; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"detection_pattern\":")
+		e.str(v)
+	}
+	if v := x.DetectionPatternType; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"detection_pattern_type\":")
+		e.str(v)
+	}
+	if v := x.DetectionPatternTypeID; v != 0 || p[0]&0x4000 != 0 {
+		e.key("\"detection_pattern_type_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Email; o != nil {
+		e.key("\"email\":")
+		codecEmail.encode(e, o)
+	}
+	if o := x.EmailAuth; o != nil {
+		e.key("\"email_auth\":")
+		codecEmailAuth.encode(e, o)
+	}
+	if v := x.ExpirationTime; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"expiration_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExpirationTimeDT; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"expiration_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ExternalUID; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"external_uid\":")
+		e.str(v)
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if s := x.IntrusionSets; s != nil {
+		e.key("\"intrusion_sets\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.KillChain; s != nil {
+		e.key("\"kill_chain\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKillChainPhase.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if o := x.Location; o != nil {
+		e.key("\"location\":")
+		codecLocation.encode(e, o)
+	}
+	if s := x.Malware; s != nil {
+		e.key("\"malware\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecMalware.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x4000000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.References; s != nil {
+		e.key("\"references\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.RelatedAnalytics; s != nil {
+		e.key("\"related_analytics\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAnalytic.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Reputation; o != nil {
+		e.key("\"reputation\":")
+		codecReputation.encode(e, o)
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x100000000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if o := x.Script; o != nil {
+		e.key("\"script\":")
+		codecScript.encode(e, o)
+	}
+	if v := x.Severity; v != "" || p[0]&0x400000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || p[0]&0x800000000 != 0 {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Signatures; s != nil {
+		e.key("\"signatures\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDigitalSignature.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2000000000 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if s := x.Subdomains; s != nil {
+		e.key("\"subdomains\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Subnet; v != "" || p[0]&0x8000000000 != 0 {
+		e.key("\"subnet\":")
+		e.str(v)
+	}
+	if o := x.ThreatActor; o != nil {
+		e.key("\"threat_actor\":")
+		codecThreatActor.encode(e, o)
+	}
+	if v := x.TLP; v != "" || p[0]&0x20000000000 != 0 {
+		e.key("\"tlp\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x40000000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x100000000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UploadedTime; v != 0 || p[0]&0x200000000000 != 0 {
+		e.key("\"uploaded_time\":")
+		e.timestamp(v)
+	}
+	if v := x.UploadedTimeDT; v != "" || p[0]&0x400000000000 != 0 {
+		e.key("\"uploaded_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x800000000000 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x1000000000000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if s := x.Vulnerabilities; s != nil {
+		e.key("\"vulnerabilities\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecVulnerability.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Whois; o != nil {
+		e.key("\"whois\":")
+		codecWhois.encode(e, o)
+	}
+}
+
+func fastPackage(e *encoder, x *Package) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Architecture; v != "" || p[0]&0x1 != 0 {
+		e.key("\"architecture\":")
+		e.str(v)
+	}
+	if v := x.CPEName; v != "" || p[0]&0x2 != 0 {
+		e.key("\"cpe_name\":")
+		e.str(v)
+	}
+	if v := x.Epoch; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"epoch\":")
+		e.int(v)
+	}
+	if o := x.Hash; o != nil {
+		e.key("\"hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.License; v != "" || p[0]&0x10 != 0 {
+		e.key("\"license\":")
+		e.str(v)
+	}
+	if v := x.LicenseURL; v != "" || p[0]&0x20 != 0 {
+		e.key("\"license_url\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x40 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.PackageManager; v != "" || p[0]&0x80 != 0 {
+		e.key("\"package_manager\":")
+		e.str(v)
+	}
+	if v := x.PackageManagerURL; v != "" || p[0]&0x100 != 0 {
+		e.key("\"package_manager_url\":")
+		e.str(v)
+	}
+	if v := x.Purl; v != "" || p[0]&0x200 != 0 {
+		e.key("\"purl\":")
+		e.str(v)
+	}
+	if v := x.Release; v != "" || p[0]&0x400 != 0 {
+		e.key("\"release\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x800 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x2000 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastPacket(e *encoder, x *Packet) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Encoding; v != "" || p[0]&0x1 != 0 {
+		e.key("\"encoding\":")
+		e.str(v)
+	}
+	if v := x.EncodingID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"encoding_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.EndOffset; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"end_offset\":")
+		e.int64(v)
+	}
+	if v := x.Format; v != "" || p[0]&0x8 != 0 {
+		e.key("\"format\":")
+		e.str(v)
+	}
+	if v := x.FormatID; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"format_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.SequenceNumber; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"sequence_number\":")
+		e.int64(v)
+	}
+	if v := x.Source; v != "" || p[0]&0x40 != 0 {
+		e.key("\"source\":")
+		e.str(v)
+	}
+	if v := x.SourceID; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"source_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.StartOffset; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"start_offset\":")
+		e.int64(v)
+	}
+	if v := x.Value; v != "" || p[0]&0x200 != 0 {
+		e.key("\"value\":")
+		e.str(v)
+	}
+}
+
+func fastParameter(e *encoder, x *Parameter) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.PostValue; v != "" || p[0]&0x2 != 0 {
+		e.key("\"post_value\":")
+		e.str(v)
+	}
+	if v := x.PreValue; v != "" || p[0]&0x4 != 0 {
+		e.key("\"pre_value\":")
+		e.str(v)
+	}
+}
+
+func fastPolicy(e *encoder, x *Policy) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x2 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.IsApplied; v != false || p[0]&0x8 != 0 {
+		e.key("\"is_applied\":")
+		e.bool(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x10 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x20 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x40 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x80 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastPortInfo(e *encoder, x *PortInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Port; v != 0 || true {
+		e.key("\"port\":")
+		e.int(v)
+	}
+	if v := x.ProtocolName; v != "" || p[0]&0x2 != 0 {
+		e.key("\"protocol_name\":")
+		e.str(v)
+	}
+	if v := x.ProtocolNum; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"protocol_num\":")
+		e.int(v)
+	}
+}
+
+func fastProcess(e *encoder, x *Process) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Ancestry; s != nil {
+		e.key("\"ancestry\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecProcessEntity.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.CmdLine; v != "" || p[0]&0x2 != 0 {
+		e.key("\"cmd_line\":")
+		e.str(v)
+	}
+	if o := x.Container; o != nil {
+		e.key("\"container\":")
+		codecContainer.encode(e, o)
+	}
+	if v := x.Cpid; v != "" || p[0]&0x8 != 0 {
+		e.key("\"cpid\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x20 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if s := x.EnvironmentVariables; s != nil {
+		e.key("\"environment_variables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecEnvironmentVariable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if v := x.Integrity; v != "" || p[0]&0x100 != 0 {
+		e.key("\"integrity\":")
+		e.str(v)
+	}
+	if v := x.IntegrityID; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"integrity_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Lineage; s != nil {
+		e.key("\"lineage\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.LoadedModules; s != nil {
+		e.key("\"loaded_modules\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.NamespacePID; v != 0 || p[0]&0x2000 != 0 {
+		e.key("\"namespace_pid\":")
+		e.int(v)
+	}
+	if o := x.ParentProcess; o != nil {
+		e.key("\"parent_process\":")
+		codecProcess.encode(e, o)
+	}
+	if v := x.Path; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.PID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"pid\":")
+		e.int(v)
+	}
+	if v := x.Ptid; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"ptid\":")
+		e.int64(v)
+	}
+	if v := x.Sandbox; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"sandbox\":")
+		e.str(v)
+	}
+	if o := x.Session; o != nil {
+		e.key("\"session\":")
+		codecSession.encode(e, o)
+	}
+	if v := x.TerminatedTime; v != 0 || p[0]&0x100000 != 0 {
+		e.key("\"terminated_time\":")
+		e.timestamp(v)
+	}
+	if v := x.TerminatedTimeDT; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"terminated_time_dt\":")
+		e.str(v)
+	}
+	if v := x.TID; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"tid\":")
+		e.int(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if o := x.User; o != nil {
+		e.key("\"user\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.WorkingDirectory; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"working_directory\":")
+		e.str(v)
+	}
+	if v := x.Xattributes; v != nil {
+		e.key("\"xattributes\":")
+		e.raw(v)
+	}
+}
+
+func fastProcessEntity(e *encoder, x *ProcessEntity) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CmdLine; v != "" || p[0]&0x1 != 0 {
+		e.key("\"cmd_line\":")
+		e.str(v)
+	}
+	if v := x.Cpid; v != "" || p[0]&0x2 != 0 {
+		e.key("\"cpid\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x10 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x20 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.PID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"pid\":")
+		e.int(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x80 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastProduct(e *encoder, x *Product) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CPEName; v != "" || p[0]&0x1 != 0 {
+		e.key("\"cpe_name\":")
+		e.str(v)
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Feature; o != nil {
+		e.key("\"feature\":")
+		codecFeature.encode(e, o)
+	}
+	if v := x.Lang; v != "" || p[0]&0x10 != 0 {
+		e.key("\"lang\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x20 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x40 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x80 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.URLString; v != "" || p[0]&0x100 != 0 {
+		e.key("\"url_string\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x200 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x400 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastProgrammaticCredential(e *encoder, x *ProgrammaticCredential) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.LastUsedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"last_used_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastUsedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"last_used_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x4 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastRelatedEvent(e *encoder, x *RelatedEvent) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Attacks; s != nil {
+		e.key("\"attacks\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAttack.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Count; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x10 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.FirstSeenTime; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"first_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.FirstSeenTimeDT; v != "" || p[0]&0x40 != 0 {
+		e.key("\"first_seen_time_dt\":")
+		e.str(v)
+	}
+	if s := x.KillChain; s != nil {
+		e.key("\"kill_chain\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKillChainPhase.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.LastSeenTime; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"last_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastSeenTimeDT; v != "" || p[0]&0x200 != 0 {
+		e.key("\"last_seen_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x800 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Observables; s != nil {
+		e.key("\"observables\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecObservable.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.ProductUID; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"product_uid\":")
+		e.str(v)
+	}
+	if v := x.Severity; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Status; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Title; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if s := x.Traits; s != nil {
+		e.key("\"traits\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTrait.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeName; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"type_name\":")
+		e.str(v)
+	}
+	if v := x.TypeUID; v != 0 || p[0]&0x800000 != 0 {
+		e.key("\"type_uid\":")
+		e.int64(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastRemediation(e *encoder, x *Remediation) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.CISControls; s != nil {
+		e.key("\"cis_controls\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecCISControl.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Desc; v != "" || p[0]&0x2 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if s := x.KBArticleList; s != nil {
+		e.key("\"kb_article_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKBArticle.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.KBArticles; s != nil {
+		e.key("\"kb_articles\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.References; s != nil {
+		e.key("\"references\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+}
+
+func fastReporter(e *encoder, x *Reporter) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Hostname; v != "" || p[0]&0x1 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if v := x.IP; v != "" || p[0]&0x2 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Org; o != nil {
+		e.key("\"org\":")
+		codecOrganization.encode(e, o)
+	}
+	if v := x.UID; v != "" || p[0]&0x10 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastReputation(e *encoder, x *Reputation) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.BaseScore; v != 0 || true {
+		e.key("\"base_score\":")
+		e.float64(v)
+	}
+	if v := x.Provider; v != "" || p[0]&0x2 != 0 {
+		e.key("\"provider\":")
+		e.str(v)
+	}
+	if v := x.Score; v != "" || p[0]&0x4 != 0 {
+		e.key("\"score\":")
+		e.str(v)
+	}
+	if v := x.ScoreID; v != 0 || true {
+		e.key("\"score_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastRequest(e *encoder, x *Request) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Containers; s != nil {
+		e.key("\"containers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecContainer.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if s := x.Flags; s != nil {
+		e.key("\"flags\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastResourceDetails(e *encoder, x *ResourceDetails) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.AgentList; s != nil {
+		e.key("\"agent_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAgent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.CloudPartition; v != "" || p[0]&0x2 != 0 {
+		e.key("\"cloud_partition\":")
+		e.str(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Criticality; v != "" || p[0]&0x10 != 0 {
+		e.key("\"criticality\":")
+		e.str(v)
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if o := x.Group; o != nil {
+		e.key("\"group\":")
+		codecGroup.encode(e, o)
+	}
+	if v := x.Hostname; v != "" || p[0]&0x200 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if v := x.IP; v != "" || p[0]&0x400 != 0 {
+		e.key("\"ip\":")
+		e.str(v)
+	}
+	if v := x.IsBackedUp; v != false || p[0]&0x800 != 0 {
+		e.key("\"is_backed_up\":")
+		e.bool(v)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x2000 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Namespace; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"namespace\":")
+		e.str(v)
+	}
+	if o := x.Owner; o != nil {
+		e.key("\"owner\":")
+		codecUser.encode(e, o)
+	}
+	if v := x.Provider; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"provider\":")
+		e.str(v)
+	}
+	if v := x.Region; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"region\":")
+		e.str(v)
+	}
+	if o := x.ResourceRelationship; o != nil {
+		e.key("\"resource_relationship\":")
+		codecGraph.encode(e, o)
+	}
+	if v := x.Role; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"role\":")
+		e.str(v)
+	}
+	if v := x.RoleID; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"role_id\":")
+		e.int32(int32(v))
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x1000000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x2000000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x4000000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x8000000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastResponse(e *encoder, x *Response) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Code; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"code\":")
+		e.int(v)
+	}
+	if s := x.Containers; s != nil {
+		e.key("\"containers\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecContainer.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if v := x.Error; v != "" || p[0]&0x8 != 0 {
+		e.key("\"error\":")
+		e.str(v)
+	}
+	if v := x.ErrorMessage; v != "" || p[0]&0x10 != 0 {
+		e.key("\"error_message\":")
+		e.str(v)
+	}
+	if s := x.Flags; s != nil {
+		e.key("\"flags\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Message; v != "" || p[0]&0x40 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+}
+
+func fastRule(e *encoder, x *Rule) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Category; v != "" || p[0]&0x1 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x2 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x8 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x10 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x20 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastSan(e *encoder, x *San) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x2 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+}
+
+func fastSBOM(e *encoder, x *SBOM) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if o := x.Package; o != nil {
+		e.key("\"package\":")
+		codecPackage.encode(e, o)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if s := x.SoftwareComponents; s != nil {
+		e.key("\"software_components\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecSoftwareComponent.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x20 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x80 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x100 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastScan(e *encoder, x *Scan) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x2 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastScim(e *encoder, x *Scim) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AuthProtocol; v != "" || p[0]&0x1 != 0 {
+		e.key("\"auth_protocol\":")
+		e.str(v)
+	}
+	if v := x.AuthProtocolID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"auth_protocol_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ErrorMessage; v != "" || p[0]&0x10 != 0 {
+		e.key("\"error_message\":")
+		e.str(v)
+	}
+	if v := x.IsGroupProvisioningEnabled; v != false || p[0]&0x20 != 0 {
+		e.key("\"is_group_provisioning_enabled\":")
+		e.bool(v)
+	}
+	if v := x.IsUserProvisioningEnabled; v != false || p[0]&0x40 != 0 {
+		e.key("\"is_user_provisioning_enabled\":")
+		e.bool(v)
+	}
+	if v := x.LastRunTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"last_run_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastRunTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"last_run_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x400 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x800 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.ProtocolName; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"protocol_name\":")
+		e.str(v)
+	}
+	if v := x.RateLimit; v != 0 || p[0]&0x2000 != 0 {
+		e.key("\"rate_limit\":")
+		e.int(v)
+	}
+	if v := x.ScimGroupSchema; v != nil {
+		e.key("\"scim_group_schema\":")
+		e.raw(v)
+	}
+	if v := x.ScimUserSchema; v != nil {
+		e.key("\"scim_user_schema\":")
+		e.raw(v)
+	}
+	if v := x.State; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"state\":")
+		e.str(v)
+	}
+	if v := x.StateID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"state_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x40000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if v := x.URLString; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"url_string\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x200000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x400000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastScript(e *encoder, x *Script) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.File; o != nil {
+		e.key("\"file\":")
+		codecFile.encode(e, o)
+	}
+	if s := x.Hashes; s != nil {
+		e.key("\"hashes\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecFingerprint.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x4 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.ParentUID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"parent_uid\":")
+		e.str(v)
+	}
+	if o := x.ScriptContent; o != nil {
+		e.key("\"script_content\":")
+		codecLongString.encode(e, o)
+	}
+	if v := x.Type; v != "" || p[0]&0x20 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x80 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastService(e *encoder, x *Service) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Version; v != "" || p[0]&0x10 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastSession(e *encoder, x *Session) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Count; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"count\":")
+		e.int(v)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x4 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.CredentialUID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"credential_uid\":")
+		e.str(v)
+	}
+	if v := x.ExpirationReason; v != "" || p[0]&0x10 != 0 {
+		e.key("\"expiration_reason\":")
+		e.str(v)
+	}
+	if v := x.ExpirationTime; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"expiration_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExpirationTimeDT; v != "" || p[0]&0x40 != 0 {
+		e.key("\"expiration_time_dt\":")
+		e.str(v)
+	}
+	if v := x.IsMFA; v != false || p[0]&0x80 != 0 {
+		e.key("\"is_mfa\":")
+		e.bool(v)
+	}
+	if v := x.IsRemote; v != false || p[0]&0x100 != 0 {
+		e.key("\"is_remote\":")
+		e.bool(v)
+	}
+	if v := x.IsVpn; v != false || p[0]&0x200 != 0 {
+		e.key("\"is_vpn\":")
+		e.bool(v)
+	}
+	if v := x.Issuer; v != "" || p[0]&0x400 != 0 {
+		e.key("\"issuer\":")
+		e.str(v)
+	}
+	if v := x.Terminal; v != "" || p[0]&0x800 != 0 {
+		e.key("\"terminal\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if v := x.UUID; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"uuid\":")
+		e.str(v)
+	}
+}
+
+func fastSoftwareComponent(e *encoder, x *SoftwareComponent) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Author; v != "" || p[0]&0x1 != 0 {
+		e.key("\"author\":")
+		e.str(v)
+	}
+	if o := x.Hash; o != nil {
+		e.key("\"hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.License; v != "" || p[0]&0x4 != 0 {
+		e.key("\"license\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x8 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Purl; v != "" || p[0]&0x10 != 0 {
+		e.key("\"purl\":")
+		e.str(v)
+	}
+	if v := x.RelatedComponent; v != "" || p[0]&0x20 != 0 {
+		e.key("\"related_component\":")
+		e.str(v)
+	}
+	if v := x.Relationship; v != "" || p[0]&0x40 != 0 {
+		e.key("\"relationship\":")
+		e.str(v)
+	}
+	if v := x.RelationshipID; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"relationship_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Type; v != "" || p[0]&0x100 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Version; v != "" || p[0]&0x400 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastSpan(e *encoder, x *Span) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Duration; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || true {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x4 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Message; v != "" || p[0]&0x8 != 0 {
+		e.key("\"message\":")
+		e.str(v)
+	}
+	if v := x.Operation; v != "" || p[0]&0x10 != 0 {
+		e.key("\"operation\":")
+		e.str(v)
+	}
+	if v := x.ParentUID; v != "" || p[0]&0x20 != 0 {
+		e.key("\"parent_uid\":")
+		e.str(v)
+	}
+	if o := x.Service; o != nil {
+		e.key("\"service\":")
+		codecService.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || true {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.StatusCode; v != "" || p[0]&0x200 != 0 {
+		e.key("\"status_code\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x400 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastSSO(e *encoder, x *SSO) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.AuthProtocol; v != "" || p[0]&0x1 != 0 {
+		e.key("\"auth_protocol\":")
+		e.str(v)
+	}
+	if v := x.AuthProtocolID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"auth_protocol_id\":")
+		e.int32(int32(v))
+	}
+	if o := x.Certificate; o != nil {
+		e.key("\"certificate\":")
+		codecCertificate.encode(e, o)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.DurationMins; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"duration_mins\":")
+		e.int(v)
+	}
+	if v := x.IdleTimeout; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"idle_timeout\":")
+		e.int(v)
+	}
+	if v := x.LoginEndpoint; v != "" || p[0]&0x80 != 0 {
+		e.key("\"login_endpoint\":")
+		e.str(v)
+	}
+	if v := x.LogoutEndpoint; v != "" || p[0]&0x100 != 0 {
+		e.key("\"logout_endpoint\":")
+		e.str(v)
+	}
+	if v := x.MetadataEndpoint; v != "" || p[0]&0x200 != 0 {
+		e.key("\"metadata_endpoint\":")
+		e.str(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x800 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.ProtocolName; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"protocol_name\":")
+		e.str(v)
+	}
+	if s := x.Scopes; s != nil {
+		e.key("\"scopes\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.UID; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+}
+
+func fastSubTechnique(e *encoder, x *SubTechnique) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastTable(e *encoder, x *Table) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x4 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if s := x.Groups; s != nil {
+		e.key("\"groups\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecGroup.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x20 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x40 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Size; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"size\":")
+		e.int64(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastTactic(e *encoder, x *Tactic) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastTechnique(e *encoder, x *Technique) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.SrcURL; v != "" || p[0]&0x2 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x4 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastThreatActor(e *encoder, x *ThreatActor) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Name; v != "" || p[0]&0x1 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x2 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastTicket(e *encoder, x *Ticket) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.SrcURL; v != "" || p[0]&0x1 != 0 {
+		e.key("\"src_url\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x2 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if s := x.StatusDetails; s != nil {
+		e.key("\"status_details\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.StatusID; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Title; v != "" || p[0]&0x10 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x20 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x80 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastTimespan(e *encoder, x *Timespan) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Duration; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.DurationDays; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"duration_days\":")
+		e.int(v)
+	}
+	if v := x.DurationHours; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"duration_hours\":")
+		e.int(v)
+	}
+	if v := x.DurationMins; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"duration_mins\":")
+		e.int(v)
+	}
+	if v := x.DurationMonths; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"duration_months\":")
+		e.int(v)
+	}
+	if v := x.DurationSecs; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"duration_secs\":")
+		e.int(v)
+	}
+	if v := x.DurationWeeks; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"duration_weeks\":")
+		e.int(v)
+	}
+	if v := x.DurationYears; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"duration_years\":")
+		e.int(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x200 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x800 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x2000 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastTLS(e *encoder, x *TLS) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Alert; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"alert\":")
+		e.int(v)
+	}
+	if o := x.Certificate; o != nil {
+		e.key("\"certificate\":")
+		codecCertificate.encode(e, o)
+	}
+	if s := x.CertificateChain; s != nil {
+		e.key("\"certificate_chain\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Cipher; v != "" || p[0]&0x8 != 0 {
+		e.key("\"cipher\":")
+		e.str(v)
+	}
+	if s := x.ClientCiphers; s != nil {
+		e.key("\"client_ciphers\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.ExtensionList; s != nil {
+		e.key("\"extension_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTLSExtension.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.HandshakeDur; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"handshake_dur\":")
+		e.int(v)
+	}
+	if o := x.Ja3Hash; o != nil {
+		e.key("\"ja3_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if o := x.Ja3sHash; o != nil {
+		e.key("\"ja3s_hash\":")
+		codecFingerprint.encode(e, o)
+	}
+	if v := x.KeyLength; v != 0 || p[0]&0x200 != 0 {
+		e.key("\"key_length\":")
+		e.int(v)
+	}
+	if s := x.Sans; s != nil {
+		e.key("\"sans\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecSan.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.ServerCiphers; s != nil {
+		e.key("\"server_ciphers\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.SNI; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"sni\":")
+		e.str(v)
+	}
+	if s := x.TLSExtensionList; s != nil {
+		e.key("\"tls_extension_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecTLSExtension.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Version; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"version\":")
+		e.str(v)
+	}
+}
+
+func fastTLSExtension(e *encoder, x *TLSExtension) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x2 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || true {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastToken(e *encoder, x *Token) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ExpirationTime; v != 0 || p[0]&0x4 != 0 {
+		e.key("\"expiration_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExpirationTimeDT; v != "" || p[0]&0x8 != 0 {
+		e.key("\"expiration_time_dt\":")
+		e.str(v)
+	}
+	if v := x.IsRenewable; v != false || p[0]&0x10 != 0 {
+		e.key("\"is_renewable\":")
+		e.bool(v)
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x40 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x80 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.TenantUID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"tenant_uid\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x200 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x800 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.Zone; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"zone\":")
+		e.str(v)
+	}
+}
+
+func fastTrace(e *encoder, x *Trace) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Duration; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"duration\":")
+		e.int64(v)
+	}
+	if v := x.EndTime; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"end_time\":")
+		e.timestamp(v)
+	}
+	if v := x.EndTimeDT; v != "" || p[0]&0x4 != 0 {
+		e.key("\"end_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Flags; s != nil {
+		e.key("\"flags\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if o := x.Service; o != nil {
+		e.key("\"service\":")
+		codecService.encode(e, o)
+	}
+	if o := x.Span; o != nil {
+		e.key("\"span\":")
+		codecSpan.encode(e, o)
+	}
+	if v := x.StartTime; v != 0 || p[0]&0x40 != 0 {
+		e.key("\"start_time\":")
+		e.timestamp(v)
+	}
+	if v := x.StartTimeDT; v != "" || p[0]&0x80 != 0 {
+		e.key("\"start_time_dt\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x100 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+}
+
+func fastTrait(e *encoder, x *Trait) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Category; v != "" || p[0]&0x1 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x4 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x8 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if s := x.Values; s != nil {
+		e.key("\"values\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+}
+
+func fastTransformationInfo(e *encoder, x *TransformationInfo) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Lang; v != "" || p[0]&0x1 != 0 {
+		e.key("\"lang\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x2 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Product; o != nil {
+		e.key("\"product\":")
+		codecProduct.encode(e, o)
+	}
+	if v := x.Time; v != 0 || p[0]&0x8 != 0 {
+		e.key("\"time\":")
+		e.timestamp(v)
+	}
+	if v := x.TimeDT; v != "" || p[0]&0x10 != 0 {
+		e.key("\"time_dt\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x20 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.URLString; v != "" || p[0]&0x40 != 0 {
+		e.key("\"url_string\":")
+		e.str(v)
+	}
+}
+
+func fastURL(e *encoder, x *URL) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if s := x.Categories; s != nil {
+		e.key("\"categories\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.CategoryIDs; s != nil {
+		e.key("\"category_ids\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.int32(int32(v))
+		}
+		e.endArray()
+	}
+	if v := x.Domain; v != "" || p[0]&0x4 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if v := x.Hostname; v != "" || p[0]&0x8 != 0 {
+		e.key("\"hostname\":")
+		e.str(v)
+	}
+	if v := x.Path; v != "" || p[0]&0x10 != 0 {
+		e.key("\"path\":")
+		e.str(v)
+	}
+	if v := x.Port; v != 0 || p[0]&0x20 != 0 {
+		e.key("\"port\":")
+		e.int(v)
+	}
+	if v := x.QueryString; v != "" || p[0]&0x40 != 0 {
+		e.key("\"query_string\":")
+		e.str(v)
+	}
+	if v := x.ResourceType; v != "" || p[0]&0x80 != 0 {
+		e.key("\"resource_type\":")
+		e.str(v)
+	}
+	if v := x.Scheme; v != "" || p[0]&0x100 != 0 {
+		e.key("\"scheme\":")
+		e.str(v)
+	}
+	if v := x.Subdomain; v != "" || p[0]&0x200 != 0 {
+		e.key("\"subdomain\":")
+		e.str(v)
+	}
+	if v := x.URLString; v != "" || p[0]&0x400 != 0 {
+		e.key("\"url_string\":")
+		e.str(v)
+	}
+}
+
+func fastUser(e *encoder, x *User) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Account; o != nil {
+		e.key("\"account\":")
+		codecAccount.encode(e, o)
+	}
+	if v := x.CredentialUID; v != "" || p[0]&0x2 != 0 {
+		e.key("\"credential_uid\":")
+		e.str(v)
+	}
+	if v := x.DisplayName; v != "" || p[0]&0x4 != 0 {
+		e.key("\"display_name\":")
+		e.str(v)
+	}
+	if v := x.Domain; v != "" || p[0]&0x8 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if v := x.EmailAddr; v != "" || p[0]&0x10 != 0 {
+		e.key("\"email_addr\":")
+		e.str(v)
+	}
+	if v := x.ForwardAddr; v != "" || p[0]&0x20 != 0 {
+		e.key("\"forward_addr\":")
+		e.str(v)
+	}
+	if v := x.FullName; v != "" || p[0]&0x40 != 0 {
+		e.key("\"full_name\":")
+		e.str(v)
+	}
+	if s := x.Groups; s != nil {
+		e.key("\"groups\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecGroup.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.HasMFA; v != false || p[0]&0x100 != 0 {
+		e.key("\"has_mfa\":")
+		e.bool(v)
+	}
+	if o := x.LDAPPerson; o != nil {
+		e.key("\"ldap_person\":")
+		codecLDAPPerson.encode(e, o)
+	}
+	if v := x.Name; v != "" || p[0]&0x400 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if o := x.Org; o != nil {
+		e.key("\"org\":")
+		codecOrganization.encode(e, o)
+	}
+	if v := x.PhoneNumber; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"phone_number\":")
+		e.str(v)
+	}
+	if s := x.ProgrammaticCredentials; s != nil {
+		e.key("\"programmatic_credentials\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecProgrammaticCredential.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.RiskLevel; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"risk_level\":")
+		e.str(v)
+	}
+	if v := x.RiskLevelID; v != 0 || p[0]&0x8000 != 0 {
+		e.key("\"risk_level_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.RiskScore; v != 0 || p[0]&0x10000 != 0 {
+		e.key("\"risk_score\":")
+		e.int(v)
+	}
+	if v := x.Type; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.TypeID; v != 0 || p[0]&0x40000 != 0 {
+		e.key("\"type_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.UID; v != "" || p[0]&0x80000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x100000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+}
+
+func fastVendorAttributes(e *encoder, x *VendorAttributes) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.Severity; v != "" || p[0]&0x1 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.SeverityID; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"severity_id\":")
+		e.int32(int32(v))
+	}
+}
+
+func fastVulnerability(e *encoder, x *Vulnerability) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.Advisory; o != nil {
+		e.key("\"advisory\":")
+		codecAdvisory.encode(e, o)
+	}
+	if s := x.AffectedCode; s != nil {
+		e.key("\"affected_code\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAffectedCode.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.AffectedPackages; s != nil {
+		e.key("\"affected_packages\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecAffectedPackage.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Category; v != "" || p[0]&0x8 != 0 {
+		e.key("\"category\":")
+		e.str(v)
+	}
+	if o := x.CVE; o != nil {
+		e.key("\"cve\":")
+		codecCVE.encode(e, o)
+	}
+	if o := x.CWE; o != nil {
+		e.key("\"cwe\":")
+		codecCWE.encode(e, o)
+	}
+	if v := x.DependencyChain; v != "" || p[0]&0x40 != 0 {
+		e.key("\"dependency_chain\":")
+		e.str(v)
+	}
+	if v := x.Desc; v != "" || p[0]&0x80 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if v := x.ExploitLastSeenTime; v != 0 || p[0]&0x100 != 0 {
+		e.key("\"exploit_last_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ExploitLastSeenTimeDT; v != "" || p[0]&0x200 != 0 {
+		e.key("\"exploit_last_seen_time_dt\":")
+		e.str(v)
+	}
+	if v := x.ExploitRefURL; v != "" || p[0]&0x400 != 0 {
+		e.key("\"exploit_ref_url\":")
+		e.str(v)
+	}
+	if v := x.ExploitRequirement; v != "" || p[0]&0x800 != 0 {
+		e.key("\"exploit_requirement\":")
+		e.str(v)
+	}
+	if v := x.ExploitType; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"exploit_type\":")
+		e.str(v)
+	}
+	if v := x.FirstSeenTime; v != 0 || p[0]&0x2000 != 0 {
+		e.key("\"first_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.FirstSeenTimeDT; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"first_seen_time_dt\":")
+		e.str(v)
+	}
+	if v := x.FixAvailable; v != false || p[0]&0x8000 != 0 {
+		e.key("\"fix_available\":")
+		e.bool(v)
+	}
+	if v := x.FixCoverage; v != "" || p[0]&0x10000 != 0 {
+		e.key("\"fix_coverage\":")
+		e.str(v)
+	}
+	if v := x.FixCoverageID; v != 0 || p[0]&0x20000 != 0 {
+		e.key("\"fix_coverage_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.IsExploitAvailable; v != false || p[0]&0x40000 != 0 {
+		e.key("\"is_exploit_available\":")
+		e.bool(v)
+	}
+	if v := x.IsFixAvailable; v != false || p[0]&0x80000 != 0 {
+		e.key("\"is_fix_available\":")
+		e.bool(v)
+	}
+	if s := x.KBArticleList; s != nil {
+		e.key("\"kb_article_list\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKBArticle.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.KBArticles; s != nil {
+		e.key("\"kb_articles\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.LastSeenTime; v != 0 || p[0]&0x400000 != 0 {
+		e.key("\"last_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastSeenTimeDT; v != "" || p[0]&0x800000 != 0 {
+		e.key("\"last_seen_time_dt\":")
+		e.str(v)
+	}
+	if s := x.Packages; s != nil {
+		e.key("\"packages\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecPackage.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if s := x.References; s != nil {
+		e.key("\"references\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if s := x.RelatedVulnerabilities; s != nil {
+		e.key("\"related_vulnerabilities\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if o := x.Remediation; o != nil {
+		e.key("\"remediation\":")
+		codecRemediation.encode(e, o)
+	}
+	if v := x.Severity; v != "" || p[0]&0x10000000 != 0 {
+		e.key("\"severity\":")
+		e.str(v)
+	}
+	if v := x.Title; v != "" || p[0]&0x20000000 != 0 {
+		e.key("\"title\":")
+		e.str(v)
+	}
+	if v := x.VendorName; v != "" || p[0]&0x40000000 != 0 {
+		e.key("\"vendor_name\":")
+		e.str(v)
+	}
+}
+
+func fastWebResource(e *encoder, x *WebResource) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if v := x.CreatedTime; v != 0 || p[0]&0x1 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x2 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Data; v != nil {
+		e.key("\"data\":")
+		e.raw(v)
+	}
+	if o := x.DataClassification; o != nil {
+		e.key("\"data_classification\":")
+		codecDataClassification.encode(e, o)
+	}
+	if s := x.DataClassifications; s != nil {
+		e.key("\"data_classifications\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDataClassification.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Desc; v != "" || p[0]&0x20 != 0 {
+		e.key("\"desc\":")
+		e.str(v)
+	}
+	if s := x.Labels; s != nil {
+		e.key("\"labels\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.ModifiedTime; v != 0 || p[0]&0x80 != 0 {
+		e.key("\"modified_time\":")
+		e.timestamp(v)
+	}
+	if v := x.ModifiedTimeDT; v != "" || p[0]&0x100 != 0 {
+		e.key("\"modified_time_dt\":")
+		e.str(v)
+	}
+	if v := x.Name; v != "" || p[0]&0x200 != 0 {
+		e.key("\"name\":")
+		e.str(v)
+	}
+	if s := x.Tags; s != nil {
+		e.key("\"tags\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecKeyValueObject.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.Type; v != "" || p[0]&0x800 != 0 {
+		e.key("\"type\":")
+		e.str(v)
+	}
+	if v := x.UID; v != "" || p[0]&0x1000 != 0 {
+		e.key("\"uid\":")
+		e.str(v)
+	}
+	if v := x.UIDAlt; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"uid_alt\":")
+		e.str(v)
+	}
+	if v := x.URLString; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"url_string\":")
+		e.str(v)
+	}
+}
+
+func fastWhois(e *encoder, x *Whois) {
+	p := &x.present
+	_ = p
+	e.beginObject()
+	if o := x.AutonomousSystem; o != nil {
+		e.key("\"autonomous_system\":")
+		codecAutonomousSystem.encode(e, o)
+	}
+	if v := x.CreatedTime; v != 0 || p[0]&0x2 != 0 {
+		e.key("\"created_time\":")
+		e.timestamp(v)
+	}
+	if v := x.CreatedTimeDT; v != "" || p[0]&0x4 != 0 {
+		e.key("\"created_time_dt\":")
+		e.str(v)
+	}
+	if v := x.DnssecStatus; v != "" || p[0]&0x8 != 0 {
+		e.key("\"dnssec_status\":")
+		e.str(v)
+	}
+	if v := x.DnssecStatusID; v != 0 || p[0]&0x10 != 0 {
+		e.key("\"dnssec_status_id\":")
+		e.int32(int32(v))
+	}
+	if v := x.Domain; v != "" || p[0]&0x20 != 0 {
+		e.key("\"domain\":")
+		e.str(v)
+	}
+	if s := x.DomainContacts; s != nil {
+		e.key("\"domain_contacts\":")
+		e.beginArray()
+		for i := range s {
+			e.elem()
+			codecDomainContact.encode(e, &s[i])
+		}
+		e.endArray()
+	}
+	if v := x.EmailAddr; v != "" || p[0]&0x80 != 0 {
+		e.key("\"email_addr\":")
+		e.str(v)
+	}
+	if v := x.ISP; v != "" || p[0]&0x100 != 0 {
+		e.key("\"isp\":")
+		e.str(v)
+	}
+	if v := x.ISPOrg; v != "" || p[0]&0x200 != 0 {
+		e.key("\"isp_org\":")
+		e.str(v)
+	}
+	if v := x.LastSeenTime; v != 0 || p[0]&0x400 != 0 {
+		e.key("\"last_seen_time\":")
+		e.timestamp(v)
+	}
+	if v := x.LastSeenTimeDT; v != "" || p[0]&0x800 != 0 {
+		e.key("\"last_seen_time_dt\":")
+		e.str(v)
+	}
+	if s := x.NameServers; s != nil {
+		e.key("\"name_servers\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.PhoneNumber; v != "" || p[0]&0x2000 != 0 {
+		e.key("\"phone_number\":")
+		e.str(v)
+	}
+	if v := x.Registrar; v != "" || p[0]&0x4000 != 0 {
+		e.key("\"registrar\":")
+		e.str(v)
+	}
+	if v := x.Status; v != "" || p[0]&0x8000 != 0 {
+		e.key("\"status\":")
+		e.str(v)
+	}
+	if s := x.Subdomains; s != nil {
+		e.key("\"subdomains\":")
+		e.beginArray()
+		for _, v := range s {
+			e.elem()
+			e.str(v)
+		}
+		e.endArray()
+	}
+	if v := x.Subnet; v != "" || p[0]&0x20000 != 0 {
+		e.key("\"subnet\":")
+		e.str(v)
+	}
+}
+
 func init() {
+	codecAccount.fast = fastAccount
 	codecAccount.init("account", func(x *Account) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fBool("is_disabled", func(x *Account) *bool { return &x.IsDisabled }),
 		fBool("is_locked", func(x *Account) *bool { return &x.IsLocked }),
@@ -6371,6 +14762,7 @@ func init() {
 		fEnum("type_id", func(x *Account) *AccountTypeID { return &x.TypeID }, &enumAccountTypeID, func(x *Account) *string { return &x.Type }),
 		fStr("uid", func(x *Account) *string { return &x.UID }),
 	)
+	codecActor.fast = fastActor
 	codecActor.init("actor", func(x *Actor) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"process", "user", "invoked_by", "session", "app_name", "app_uid"}}},
 		fStr("app_name", func(x *Actor) *string { return &x.AppName }),
 		fStr("app_uid", func(x *Actor) *string { return &x.AppUID }),
@@ -6381,6 +14773,7 @@ func init() {
 		fObj("session", func(x *Actor) **Session { return &x.Session }, &codecSession),
 		fObj("user", func(x *Actor) **User { return &x.User }, &codecUser),
 	)
+	codecAdvisory.fast = fastAdvisory
 	codecAdvisory.init("advisory", func(x *Advisory) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fObj("avg_timespan", func(x *Advisory) **Timespan { return &x.AvgTimespan }, &codecTimespan),
 		fStr("bulletin", func(x *Advisory) *string { return &x.Bulletin }),
@@ -6403,6 +14796,7 @@ func init() {
 		fStr("title", func(x *Advisory) *string { return &x.Title }),
 		fStr("uid", func(x *Advisory) *string { return &x.UID }),
 	)
+	codecAffectedCode.fast = fastAffectedCode
 	codecAffectedCode.init("affected_code", func(x *AffectedCode) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"file"}}},
 		fInt("end_column", func(x *AffectedCode) *int { return &x.EndColumn }),
 		fInt("end_line", func(x *AffectedCode) *int { return &x.EndLine }),
@@ -6413,6 +14807,7 @@ func init() {
 		fInt("start_column", func(x *AffectedCode) *int { return &x.StartColumn }),
 		fInt("start_line", func(x *AffectedCode) *int { return &x.StartLine }),
 	)
+	codecAffectedPackage.fast = fastAffectedPackage
 	codecAffectedPackage.init("affected_package", func(x *AffectedPackage) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"version"}}},
 		fStr("architecture", func(x *AffectedPackage) *string { return &x.Architecture }),
 		fStr("cpe_name", func(x *AffectedPackage) *string { return &x.CPEName }),
@@ -6435,6 +14830,7 @@ func init() {
 		fStr("vendor_name", func(x *AffectedPackage) *string { return &x.VendorName }),
 		fStr("version", func(x *AffectedPackage) *string { return &x.Version }),
 	)
+	codecAgent.fast = fastAgent
 	codecAgent.init("agent", func(x *Agent) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"uid", "name"}}},
 		fStr("name", func(x *Agent) *string { return &x.Name }),
 		fObjs("policies", func(x *Agent) *[]Policy { return &x.Policies }, &codecPolicy),
@@ -6445,16 +14841,19 @@ func init() {
 		fStr("vendor_name", func(x *Agent) *string { return &x.VendorName }),
 		fStr("version", func(x *Agent) *string { return &x.Version }),
 	)
+	codecAIModel.fast = fastAIModel
 	codecAIModel.init("ai_model", func(x *AIModel) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"ai_provider"}, {"name"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("ai_provider", func(x *AIModel) *string { return &x.AIProvider }),
 		fStr("name", func(x *AIModel) *string { return &x.Name }),
 		fStr("uid", func(x *AIModel) *string { return &x.UID }),
 		fStr("version", func(x *AIModel) *string { return &x.Version }),
 	)
+	codecAnalysisTarget.fast = fastAnalysisTarget
 	codecAnalysisTarget.init("analysis_target", func(x *AnalysisTarget) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}}},
 		fStr("name", func(x *AnalysisTarget) *string { return &x.Name }),
 		fStr("type", func(x *AnalysisTarget) *string { return &x.Type }),
 	)
+	codecAnalytic.fast = fastAnalytic
 	codecAnalytic.init("analytic", func(x *Analytic) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("algorithm", func(x *Analytic) *string { return &x.Algorithm }),
 		fStr("category", func(x *Analytic) *string { return &x.Category }),
@@ -6468,17 +14867,20 @@ func init() {
 		fStr("uid", func(x *Analytic) *string { return &x.UID }),
 		fStr("version", func(x *Analytic) *string { return &x.Version }),
 	)
+	codecAnomaly.fast = fastAnomaly
 	codecAnomaly.init("anomaly", func(x *Anomaly) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"observation_parameter"}, {"observations"}}},
 		fStr("observation_parameter", func(x *Anomaly) *string { return &x.ObservationParameter }),
 		fStr("observation_type", func(x *Anomaly) *string { return &x.ObservationType }),
 		fObjs("observations", func(x *Anomaly) *[]Observation { return &x.Observations }, &codecObservation),
 		fStr("observed_pattern", func(x *Anomaly) *string { return &x.ObservedPattern }),
 	)
+	codecAnomalyAnalysis.fast = fastAnomalyAnalysis
 	codecAnomalyAnalysis.init("anomaly_analysis", func(x *AnomalyAnalysis) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"analysis_targets"}, {"anomalies"}}},
 		fObjs("analysis_targets", func(x *AnomalyAnalysis) *[]AnalysisTarget { return &x.AnalysisTargets }, &codecAnalysisTarget),
 		fObjs("anomalies", func(x *AnomalyAnalysis) *[]Anomaly { return &x.Anomalies }, &codecAnomaly),
 		fObjs("baselines", func(x *AnomalyAnalysis) *[]Baseline { return &x.Baselines }, &codecBaseline),
 	)
+	codecAPI.fast = fastAPI
 	codecAPI.init("api", func(x *API) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"operation"}}},
 		fObj("group", func(x *API) **Group { return &x.Group }, &codecGroup),
 		fStr("operation", func(x *API) *string { return &x.Operation }),
@@ -6488,6 +14890,7 @@ func init() {
 		fObj("token", func(x *API) **Token { return &x.Token }, &codecToken),
 		fStr("version", func(x *API) *string { return &x.Version }),
 	)
+	codecApplication.fast = fastApplication
 	codecApplication.init("application", func(x *Application) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"uid", "name"}}},
 		fStr("criticality", func(x *Application) *string { return &x.Criticality }),
 		fRaw("data", func(x *Application) *json.RawMessage { return &x.Data }),
@@ -6510,6 +14913,7 @@ func init() {
 		fObj("url", func(x *Application) **URL { return &x.URL }, &codecURL),
 		fStr("version", func(x *Application) *string { return &x.Version }),
 	)
+	codecAssessment.fast = fastAssessment
 	codecAssessment.init("assessment", func(x *Assessment) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"meets_criteria"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("category", func(x *Assessment) *string { return &x.Category }),
 		fStr("desc", func(x *Assessment) *string { return &x.Desc }),
@@ -6518,6 +14922,7 @@ func init() {
 		fObj("policy", func(x *Assessment) **Policy { return &x.Policy }, &codecPolicy),
 		fStr("uid", func(x *Assessment) *string { return &x.UID }),
 	)
+	codecAttack.fast = fastAttack
 	codecAttack.init("attack", func(x *Attack) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"tactic", "technique", "sub_technique"}}},
 		fObj("mitigation", func(x *Attack) **Mitigation { return &x.Mitigation }, &codecMitigation),
 		fObj("sub_technique", func(x *Attack) **SubTechnique { return &x.SubTechnique }, &codecSubTechnique),
@@ -6526,6 +14931,7 @@ func init() {
 		fObj("technique", func(x *Attack) **Technique { return &x.Technique }, &codecTechnique),
 		fStr("version", func(x *Attack) *string { return &x.Version }),
 	)
+	codecAuthFactor.fast = fastAuthFactor
 	codecAuthFactor.init("auth_factor", func(x *AuthFactor) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"factor_type_id"}}},
 		fObj("device", func(x *AuthFactor) **Device { return &x.Device }, &codecDevice),
 		fStr("email_addr", func(x *AuthFactor) *string { return &x.EmailAddr }),
@@ -6537,6 +14943,7 @@ func init() {
 		fStr("provider", func(x *AuthFactor) *string { return &x.Provider }),
 		fStrs("security_questions", func(x *AuthFactor) *[]string { return &x.SecurityQuestions }),
 	)
+	codecAuthenticationToken.fast = fastAuthenticationToken
 	codecAuthenticationToken.init("authentication_token", func(x *AuthenticationToken) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fTime("created_time", func(x *AuthenticationToken) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *AuthenticationToken) *string { return &x.CreatedTimeDT }),
@@ -6554,23 +14961,28 @@ func init() {
 		fStr("uid", func(x *AuthenticationToken) *string { return &x.UID }),
 		fStr("zone", func(x *AuthenticationToken) *string { return &x.Zone }),
 	)
+	codecAuthorization.fast = fastAuthorization
 	codecAuthorization.init("authorization", func(x *Authorization) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("decision", func(x *Authorization) *string { return &x.Decision }),
 		fObj("policy", func(x *Authorization) **Policy { return &x.Policy }, &codecPolicy),
 	)
+	codecAutonomousSystem.fast = fastAutonomousSystem
 	codecAutonomousSystem.init("autonomous_system", func(x *AutonomousSystem) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"number", "name"}}},
 		fStr("name", func(x *AutonomousSystem) *string { return &x.Name }),
 		fInt("number", func(x *AutonomousSystem) *int { return &x.Number }),
 	)
+	codecBaseline.fast = fastBaseline
 	codecBaseline.init("baseline", func(x *Baseline) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"observation_parameter"}, {"observations"}}},
 		fStr("observation_parameter", func(x *Baseline) *string { return &x.ObservationParameter }),
 		fStr("observation_type", func(x *Baseline) *string { return &x.ObservationType }),
 		fObjs("observations", func(x *Baseline) *[]Observation { return &x.Observations }, &codecObservation),
 		fStr("observed_pattern", func(x *Baseline) *string { return &x.ObservedPattern }),
 	)
+	codecCampaign.fast = fastCampaign
 	codecCampaign.init("campaign", func(x *Campaign) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}}},
 		fStr("name", func(x *Campaign) *string { return &x.Name }),
 	)
+	codecCertificate.fast = fastCertificate
 	codecCertificate.init("certificate", func(x *Certificate) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"issuer"}, {"serial_number"}}},
 		fTime("created_time", func(x *Certificate) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *Certificate) *string { return &x.CreatedTimeDT }),
@@ -6585,6 +14997,7 @@ func init() {
 		fStr("uid", func(x *Certificate) *string { return &x.UID }),
 		fStr("version", func(x *Certificate) *string { return &x.Version }),
 	)
+	codecCheck.fast = fastCheck
 	codecCheck.init("check", func(x *Check) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("desc", func(x *Check) *string { return &x.Desc }),
 		fStr("name", func(x *Check) *string { return &x.Name }),
@@ -6597,26 +15010,31 @@ func init() {
 		fStr("uid", func(x *Check) *string { return &x.UID }),
 		fStr("version", func(x *Check) *string { return &x.Version }),
 	)
+	codecCISBenchmarkResult.fast = fastCISBenchmarkResult
 	codecCISBenchmarkResult.init("cis_benchmark_result", func(x *CISBenchmarkResult) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}}},
 		fStr("desc", func(x *CISBenchmarkResult) *string { return &x.Desc }),
 		fStr("name", func(x *CISBenchmarkResult) *string { return &x.Name }),
 		fObj("remediation", func(x *CISBenchmarkResult) **Remediation { return &x.Remediation }, &codecRemediation),
 		fObj("rule", func(x *CISBenchmarkResult) **Rule { return &x.Rule }, &codecRule),
 	)
+	codecCISControl.fast = fastCISControl
 	codecCISControl.init("cis_control", func(x *CISControl) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}}},
 		fStr("desc", func(x *CISControl) *string { return &x.Desc }),
 		fStr("name", func(x *CISControl) *string { return &x.Name }),
 		fStr("version", func(x *CISControl) *string { return &x.Version }),
 	)
+	codecCISCsc.fast = fastCISCsc
 	codecCISCsc.init("cis_csc", func(x *CISCsc) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"control"}}},
 		fStr("control", func(x *CISCsc) *string { return &x.Control }),
 		fStr("version", func(x *CISCsc) *string { return &x.Version }),
 	)
+	codecClassifierDetails.fast = fastClassifierDetails
 	codecClassifierDetails.init("classifier_details", func(x *ClassifierDetails) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type"}}},
 		fStr("name", func(x *ClassifierDetails) *string { return &x.Name }),
 		fStr("type", func(x *ClassifierDetails) *string { return &x.Type }),
 		fStr("uid", func(x *ClassifierDetails) *string { return &x.UID }),
 	)
+	codecCloud.fast = fastCloud
 	codecCloud.init("cloud", func(x *Cloud) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"provider"}}},
 		fObj("account", func(x *Cloud) **Account { return &x.Account }, &codecAccount),
 		fStr("cloud_partition", func(x *Cloud) *string { return &x.CloudPartition }),
@@ -6626,6 +15044,7 @@ func init() {
 		fStr("region", func(x *Cloud) *string { return &x.Region }),
 		fStr("zone", func(x *Cloud) *string { return &x.Zone }),
 	)
+	codecCompliance.fast = fastCompliance
 	codecCompliance.init("compliance", func(x *Compliance) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fObjs("assessments", func(x *Compliance) *[]Assessment { return &x.Assessments }, &codecAssessment),
 		fStr("category", func(x *Compliance) *string { return &x.Category }),
@@ -6643,6 +15062,7 @@ func init() {
 		fStrs("status_details", func(x *Compliance) *[]string { return &x.StatusDetails }),
 		fEnum("status_id", func(x *Compliance) *CheckStatusID { return &x.StatusID }, &enumCheckStatusID, func(x *Compliance) *string { return &x.Status }),
 	)
+	codecContainer.fast = fastContainer
 	codecContainer.init("container", func(x *Container) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"uid", "name"}}},
 		fObj("hash", func(x *Container) **Fingerprint { return &x.Hash }, &codecFingerprint),
 		fObj("image", func(x *Container) **Image { return &x.Image }, &codecImage),
@@ -6657,6 +15077,7 @@ func init() {
 		fObjs("tags", func(x *Container) *[]KeyValueObject { return &x.Tags }, &codecKeyValueObject),
 		fStr("uid", func(x *Container) *string { return &x.UID }),
 	)
+	codecCVE.fast = fastCVE
 	codecCVE.init("cve", func(x *CVE) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fTime("created_time", func(x *CVE) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *CVE) *string { return &x.CreatedTimeDT }),
@@ -6675,6 +15096,7 @@ func init() {
 		fStr("type", func(x *CVE) *string { return &x.Type }),
 		fStr("uid", func(x *CVE) *string { return &x.UID }),
 	)
+	codecCVSS.fast = fastCVSS
 	codecCVSS.init("cvss", func(x *CVSS) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"base_score"}, {"version"}}},
 		fFloat("base_score", func(x *CVSS) *float64 { return &x.BaseScore }),
 		fStr("depth", func(x *CVSS) *string { return &x.Depth }),
@@ -6686,26 +15108,31 @@ func init() {
 		fStr("vendor_name", func(x *CVSS) *string { return &x.VendorName }),
 		fStr("version", func(x *CVSS) *string { return &x.Version }),
 	)
+	codecCWE.fast = fastCWE
 	codecCWE.init("cwe", func(x *CWE) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fStr("caption", func(x *CWE) *string { return &x.Caption }),
 		fStr("src_url", func(x *CWE) *string { return &x.SrcURL }),
 		fStr("uid", func(x *CWE) *string { return &x.UID }),
 	)
+	codecD3fTactic.fast = fastD3fTactic
 	codecD3fTactic.init("d3f_tactic", func(x *D3fTactic) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *D3fTactic) *string { return &x.Name }),
 		fStr("src_url", func(x *D3fTactic) *string { return &x.SrcURL }),
 		fStr("uid", func(x *D3fTactic) *string { return &x.UID }),
 	)
+	codecD3fTechnique.fast = fastD3fTechnique
 	codecD3fTechnique.init("d3f_technique", func(x *D3fTechnique) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *D3fTechnique) *string { return &x.Name }),
 		fStr("src_url", func(x *D3fTechnique) *string { return &x.SrcURL }),
 		fStr("uid", func(x *D3fTechnique) *string { return &x.UID }),
 	)
+	codecD3fend.fast = fastD3fend
 	codecD3fend.init("d3fend", func(x *D3fend) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"d3f_tactic", "d3f_technique"}}},
 		fObj("d3f_tactic", func(x *D3fend) **D3fTactic { return &x.D3fTactic }, &codecD3fTactic),
 		fObj("d3f_technique", func(x *D3fend) **D3fTechnique { return &x.D3fTechnique }, &codecD3fTechnique),
 		fStr("version", func(x *D3fend) *string { return &x.Version }),
 	)
+	codecDataClassification.fast = fastDataClassification
 	codecDataClassification.init("data_classification", func(x *DataClassification) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"category_id", "confidentiality_id"}}},
 		fStr("category", func(x *DataClassification) *string { return &x.Category }),
 		fEnum("category_id", func(x *DataClassification) *CategoryID { return &x.CategoryID }, &enumCategoryID, func(x *DataClassification) *string { return &x.Category }),
@@ -6722,6 +15149,7 @@ func init() {
 		fInt("total", func(x *DataClassification) *int { return &x.Total }),
 		fStr("uid", func(x *DataClassification) *string { return &x.UID }),
 	)
+	codecDatabase.fast = fastDatabase
 	codecDatabase.init("database", func(x *Database) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fTime("created_time", func(x *Database) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *Database) *string { return &x.CreatedTimeDT }),
@@ -6738,6 +15166,7 @@ func init() {
 		fEnum("type_id", func(x *Database) *DatabaseTypeID { return &x.TypeID }, &enumDatabaseTypeID, func(x *Database) *string { return &x.Type }),
 		fStr("uid", func(x *Database) *string { return &x.UID }),
 	)
+	codecDatabucket.fast = fastDatabucket
 	codecDatabucket.init("databucket", func(x *Databucket) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fObjs("agent_list", func(x *Databucket) *[]Agent { return &x.AgentList }, &codecAgent),
 		fStr("cloud_partition", func(x *Databucket) *string { return &x.CloudPartition }),
@@ -6774,6 +15203,7 @@ func init() {
 		fStr("version", func(x *Databucket) *string { return &x.Version }),
 		fStr("zone", func(x *Databucket) *string { return &x.Zone }),
 	)
+	codecDevice.fast = fastDevice
 	codecDevice.init("device", func(x *Device) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}, atLeastOne: [][]string{{"ip", "uid", "name", "hostname", "instance_uid", "interface_uid", "interface_name"}}},
 		fObjs("agent_list", func(x *Device) *[]Agent { return &x.AgentList }, &codecAgent),
 		fStr("autoscale_uid", func(x *Device) *string { return &x.AutoscaleUID }),
@@ -6841,6 +15271,7 @@ func init() {
 		fStr("vpc_uid", func(x *Device) *string { return &x.VPCUID }),
 		fStr("zone", func(x *Device) *string { return &x.Zone }),
 	)
+	codecDeviceHWInfo.fast = fastDeviceHWInfo
 	codecDeviceHWInfo.init("device_hw_info", func(x *DeviceHWInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("bios_date", func(x *DeviceHWInfo) *string { return &x.BIOSDate }),
 		fStr("bios_manufacturer", func(x *DeviceHWInfo) *string { return &x.BIOSManufacturer }),
@@ -6862,6 +15293,7 @@ func init() {
 		fStr("uuid", func(x *DeviceHWInfo) *string { return &x.UUID }),
 		fStr("vendor_name", func(x *DeviceHWInfo) *string { return &x.VendorName }),
 	)
+	codecDigitalSignature.fast = fastDigitalSignature
 	codecDigitalSignature.init("digital_signature", func(x *DigitalSignature) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"algorithm_id"}}},
 		fStr("algorithm", func(x *DigitalSignature) *string { return &x.Algorithm }),
 		fEnum("algorithm_id", func(x *DigitalSignature) *DigitalSignatureAlgorithmID { return &x.AlgorithmID }, &enumDigitalSignatureAlgorithmID, func(x *DigitalSignature) *string { return &x.Algorithm }),
@@ -6873,6 +15305,7 @@ func init() {
 		fStr("state", func(x *DigitalSignature) *string { return &x.State }),
 		fEnum("state_id", func(x *DigitalSignature) *DigitalSignatureStateID { return &x.StateID }, &enumDigitalSignatureStateID, func(x *DigitalSignature) *string { return &x.State }),
 	)
+	codecDiscoveryDetails.fast = fastDiscoveryDetails
 	codecDiscoveryDetails.init("discovery_details", func(x *DiscoveryDetails) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fInt("count", func(x *DiscoveryDetails) *int { return &x.Count }),
 		fObj("occurrence_details", func(x *DiscoveryDetails) **OccurrenceDetails { return &x.OccurrenceDetails }, &codecOccurrenceDetails),
@@ -6880,6 +15313,7 @@ func init() {
 		fStr("type", func(x *DiscoveryDetails) *string { return &x.Type }),
 		fStr("value", func(x *DiscoveryDetails) *string { return &x.Value }),
 	)
+	codecDisplay.fast = fastDisplay
 	codecDisplay.init("display", func(x *Display) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fInt("color_depth", func(x *Display) *int { return &x.ColorDepth }),
 		fInt("physical_height", func(x *Display) *int { return &x.PhysicalHeight }),
@@ -6887,6 +15321,7 @@ func init() {
 		fInt("physical_width", func(x *Display) *int { return &x.PhysicalWidth }),
 		fInt("scale_factor", func(x *Display) *int { return &x.ScaleFactor }),
 	)
+	codecDNSAnswer.fast = fastDNSAnswer
 	codecDNSAnswer.init("dns_answer", func(x *DNSAnswer) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"rdata"}}},
 		fStr("class", func(x *DNSAnswer) *string { return &x.Class }),
 		fEnums("flag_ids", func(x *DNSAnswer) *[]FlagIDs { return &x.FlagIDs }, &enumFlagIDs, func(x *DNSAnswer) *[]string { return &x.Flags }),
@@ -6896,6 +15331,7 @@ func init() {
 		fInt("ttl", func(x *DNSAnswer) *int { return &x.TTL }),
 		fStr("type", func(x *DNSAnswer) *string { return &x.Type }),
 	)
+	codecDNSQuery.fast = fastDNSQuery
 	codecDNSQuery.init("dns_query", func(x *DNSQuery) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"hostname"}}},
 		fStr("class", func(x *DNSQuery) *string { return &x.Class }),
 		fStr("hostname", func(x *DNSQuery) *string { return &x.Hostname }),
@@ -6904,6 +15340,7 @@ func init() {
 		fInt("packet_uid", func(x *DNSQuery) *int { return &x.PacketUID }),
 		fStr("type", func(x *DNSQuery) *string { return &x.Type }),
 	)
+	codecDomainContact.fast = fastDomainContact
 	codecDomainContact.init("domain_contact", func(x *DomainContact) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}},
 		fStr("email_addr", func(x *DomainContact) *string { return &x.EmailAddr }),
 		fObj("location", func(x *DomainContact) **Location { return &x.Location }, &codecLocation),
@@ -6913,6 +15350,7 @@ func init() {
 		fEnum("type_id", func(x *DomainContact) *DomainContactTypeID { return &x.TypeID }, &enumDomainContactTypeID, func(x *DomainContact) *string { return &x.Type }),
 		fStr("uid", func(x *DomainContact) *string { return &x.UID }),
 	)
+	codecEdge.fast = fastEdge
 	codecEdge.init("edge", func(x *Edge) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"source"}, {"target"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fRaw("data", func(x *Edge) *json.RawMessage { return &x.Data }),
 		fBool("is_directed", func(x *Edge) *bool { return &x.IsDirected }),
@@ -6922,6 +15360,7 @@ func init() {
 		fStr("target", func(x *Edge) *string { return &x.Target }),
 		fStr("uid", func(x *Edge) *string { return &x.UID }),
 	)
+	codecEmail.fast = fastEmail
 	codecEmail.init("email", func(x *Email) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"from", "to"}}},
 		fStrs("cc", func(x *Email) *[]string { return &x.Cc }),
 		fStrs("cc_mailboxes", func(x *Email) *[]string { return &x.CcMailboxes }),
@@ -6954,6 +15393,7 @@ func init() {
 		fObjs("urls", func(x *Email) *[]URL { return &x.URLs }, &codecURL),
 		fStrs("x_originating_ip", func(x *Email) *[]string { return &x.XOriginatingIP }),
 	)
+	codecEmailAuth.fast = fastEmailAuth
 	codecEmailAuth.init("email_auth", func(x *EmailAuth) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("dkim", func(x *EmailAuth) *string { return &x.DKIM }),
 		fStr("dkim_domain", func(x *EmailAuth) *string { return &x.DKIMDomain }),
@@ -6963,6 +15403,7 @@ func init() {
 		fStr("dmarc_policy", func(x *EmailAuth) *string { return &x.DMARCPolicy }),
 		fStr("spf", func(x *EmailAuth) *string { return &x.SPF }),
 	)
+	codecEncryptionDetails.fast = fastEncryptionDetails
 	codecEncryptionDetails.init("encryption_details", func(x *EncryptionDetails) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("algorithm", func(x *EncryptionDetails) *string { return &x.Algorithm }),
 		fEnum("algorithm_id", func(x *EncryptionDetails) *EncryptionDetailsAlgorithmID { return &x.AlgorithmID }, &enumEncryptionDetailsAlgorithmID, func(x *EncryptionDetails) *string { return &x.Algorithm }),
@@ -6970,10 +15411,12 @@ func init() {
 		fStr("key_uid", func(x *EncryptionDetails) *string { return &x.KeyUID }),
 		fStr("type", func(x *EncryptionDetails) *string { return &x.Type }),
 	)
+	codecEndpointConnection.fast = fastEndpointConnection
 	codecEndpointConnection.init("endpoint_connection", func(x *EndpointConnection) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"network_endpoint", "code"}}},
 		fInt("code", func(x *EndpointConnection) *int { return &x.Code }),
 		fObj("network_endpoint", func(x *EndpointConnection) **NetworkEndpoint { return &x.NetworkEndpoint }, &codecNetworkEndpoint),
 	)
+	codecEnrichment.fast = fastEnrichment
 	codecEnrichment.init("enrichment", func(x *Enrichment) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"data"}, {"name"}, {"value"}}},
 		fTime("created_time", func(x *Enrichment) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *Enrichment) *string { return &x.CreatedTimeDT }),
@@ -6987,10 +15430,12 @@ func init() {
 		fStr("type", func(x *Enrichment) *string { return &x.Type }),
 		fStr("value", func(x *Enrichment) *string { return &x.Value }),
 	)
+	codecEnvironmentVariable.fast = fastEnvironmentVariable
 	codecEnvironmentVariable.init("environment_variable", func(x *EnvironmentVariable) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"value"}}},
 		fStr("name", func(x *EnvironmentVariable) *string { return &x.Name }),
 		fStr("value", func(x *EnvironmentVariable) *string { return &x.Value }),
 	)
+	codecEPSS.fast = fastEPSS
 	codecEPSS.init("epss", func(x *EPSS) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"score"}}},
 		fTime("created_time", func(x *EPSS) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *EPSS) *string { return &x.CreatedTimeDT }),
@@ -6998,6 +15443,7 @@ func init() {
 		fStr("score", func(x *EPSS) *string { return &x.Score }),
 		fStr("version", func(x *EPSS) *string { return &x.Version }),
 	)
+	codecEvidences.fast = fastEvidences
 	codecEvidences.init("evidences", func(x *Evidences) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"actor", "api", "connection_info", "data", "database", "databucket", "device", "dst_endpoint", "email", "file", "process", "query", "resources", "src_endpoint", "url", "user", "job", "script"}}},
 		fObj("actor", func(x *Evidences) **Actor { return &x.Actor }, &codecActor),
 		fObj("api", func(x *Evidences) **API { return &x.API }, &codecAPI),
@@ -7027,16 +15473,19 @@ func init() {
 		fStr("verdict", func(x *Evidences) *string { return &x.Verdict }),
 		fEnum("verdict_id", func(x *Evidences) *VerdictID { return &x.VerdictID }, &enumVerdictID, func(x *Evidences) *string { return &x.Verdict }),
 	)
+	codecExtension.fast = fastExtension
 	codecExtension.init("extension", func(x *Extension) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"version"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *Extension) *string { return &x.Name }),
 		fStr("uid", func(x *Extension) *string { return &x.UID }),
 		fStr("version", func(x *Extension) *string { return &x.Version }),
 	)
+	codecFeature.fast = fastFeature
 	codecFeature.init("feature", func(x *Feature) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *Feature) *string { return &x.Name }),
 		fStr("uid", func(x *Feature) *string { return &x.UID }),
 		fStr("version", func(x *Feature) *string { return &x.Version }),
 	)
+	codecFile.fast = fastFile
 	codecFile.init("file", func(x *File) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"type_id"}}},
 		fTime("accessed_time", func(x *File) *Timestamp { return &x.AccessedTime }),
 		fStr("accessed_time_dt", func(x *File) *string { return &x.AccessedTimeDT }),
@@ -7087,6 +15536,7 @@ func init() {
 		fStr("volume", func(x *File) *string { return &x.Volume }),
 		fRaw("xattributes", func(x *File) *json.RawMessage { return &x.Xattributes }),
 	)
+	codecFinding.fast = fastFinding
 	codecFinding.init("finding", func(x *Finding) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"title"}, {"uid"}}},
 		fTime("created_time", func(x *Finding) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *Finding) *string { return &x.CreatedTimeDT }),
@@ -7107,6 +15557,7 @@ func init() {
 		fStrs("types", func(x *Finding) *[]string { return &x.Types }),
 		fStr("uid", func(x *Finding) *string { return &x.UID }),
 	)
+	codecFindingInfo.fast = fastFindingInfo
 	codecFindingInfo.init("finding_info", func(x *FindingInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fObj("analytic", func(x *FindingInfo) **Analytic { return &x.Analytic }, &codecAnalytic),
 		fObj("attack_graph", func(x *FindingInfo) **Graph { return &x.AttackGraph }, &codecGraph),
@@ -7135,11 +15586,13 @@ func init() {
 		fStr("uid", func(x *FindingInfo) *string { return &x.UID }),
 		fStr("uid_alt", func(x *FindingInfo) *string { return &x.UIDAlt }),
 	)
+	codecFingerprint.fast = fastFingerprint
 	codecFingerprint.init("fingerprint", func(x *Fingerprint) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"algorithm_id"}, {"value"}}},
 		fStr("algorithm", func(x *Fingerprint) *string { return &x.Algorithm }),
 		fEnum("algorithm_id", func(x *Fingerprint) *FingerprintAlgorithmID { return &x.AlgorithmID }, &enumFingerprintAlgorithmID, func(x *Fingerprint) *string { return &x.Algorithm }),
 		fStr("value", func(x *Fingerprint) *string { return &x.Value }),
 	)
+	codecFirewallRule.fast = fastFirewallRule
 	codecFirewallRule.init("firewall_rule", func(x *FirewallRule) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("category", func(x *FirewallRule) *string { return &x.Category }),
 		fStr("condition", func(x *FirewallRule) *string { return &x.Condition }),
@@ -7154,11 +15607,13 @@ func init() {
 		fStr("uid", func(x *FirewallRule) *string { return &x.UID }),
 		fStr("version", func(x *FirewallRule) *string { return &x.Version }),
 	)
+	codecFunctionInvocation.fast = fastFunctionInvocation
 	codecFunctionInvocation.init("function_invocation", func(x *FunctionInvocation) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"parameters", "return_value", "error"}}},
 		fStr("error", func(x *FunctionInvocation) *string { return &x.Error }),
 		fObjs("parameters", func(x *FunctionInvocation) *[]Parameter { return &x.Parameters }, &codecParameter),
 		fStr("return_value", func(x *FunctionInvocation) *string { return &x.ReturnValue }),
 	)
+	codecGpuInfo.fast = fastGpuInfo
 	codecGpuInfo.init("gpu_info", func(x *GpuInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("bus_type", func(x *GpuInfo) *string { return &x.BusType }),
 		fEnum("bus_type_id", func(x *GpuInfo) *BusTypeID { return &x.BusTypeID }, &enumBusTypeID, func(x *GpuInfo) *string { return &x.BusType }),
@@ -7169,6 +15624,7 @@ func init() {
 		fEnum("vram_mode_id", func(x *GpuInfo) *VramModeID { return &x.VramModeID }, &enumVramModeID, func(x *GpuInfo) *string { return &x.VramMode }),
 		fInt("vram_size", func(x *GpuInfo) *int { return &x.VramSize }),
 	)
+	codecGraph.fast = fastGraph
 	codecGraph.init("graph", func(x *Graph) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"nodes"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("desc", func(x *Graph) *string { return &x.Desc }),
 		fObjs("edges", func(x *Graph) *[]Edge { return &x.Edges }, &codecEdge),
@@ -7180,6 +15636,7 @@ func init() {
 		fStr("type", func(x *Graph) *string { return &x.Type }),
 		fStr("uid", func(x *Graph) *string { return &x.UID }),
 	)
+	codecGroup.fast = fastGroup
 	codecGroup.init("group", func(x *Group) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("desc", func(x *Group) *string { return &x.Desc }),
 		fStr("domain", func(x *Group) *string { return &x.Domain }),
@@ -7189,6 +15646,7 @@ func init() {
 		fStr("uid", func(x *Group) *string { return &x.UID }),
 		fStr("uid_alt", func(x *Group) *string { return &x.UIDAlt }),
 	)
+	codecHTTPCookie.fast = fastHTTPCookie
 	codecHTTPCookie.init("http_cookie", func(x *HTTPCookie) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"value"}}},
 		fStr("domain", func(x *HTTPCookie) *string { return &x.Domain }),
 		fTime("expiration_time", func(x *HTTPCookie) *Timestamp { return &x.ExpirationTime }),
@@ -7202,10 +15660,12 @@ func init() {
 		fBool("secure", func(x *HTTPCookie) *bool { return &x.Secure }),
 		fStr("value", func(x *HTTPCookie) *string { return &x.Value }),
 	)
+	codecHTTPHeader.fast = fastHTTPHeader
 	codecHTTPHeader.init("http_header", func(x *HTTPHeader) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"value"}}},
 		fStr("name", func(x *HTTPHeader) *string { return &x.Name }),
 		fStr("value", func(x *HTTPHeader) *string { return &x.Value }),
 	)
+	codecHTTPRequest.fast = fastHTTPRequest
 	codecHTTPRequest.init("http_request", func(x *HTTPRequest) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("args", func(x *HTTPRequest) *string { return &x.Args }),
 		fInt("body_length", func(x *HTTPRequest) *int { return &x.BodyLength }),
@@ -7219,6 +15679,7 @@ func init() {
 		fStr("version", func(x *HTTPRequest) *string { return &x.Version }),
 		fStrs("x_forwarded_for", func(x *HTTPRequest) *[]string { return &x.XForwardedFor }),
 	)
+	codecHTTPResponse.fast = fastHTTPResponse
 	codecHTTPResponse.init("http_response", func(x *HTTPResponse) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"code"}}},
 		fInt("body_length", func(x *HTTPResponse) *int { return &x.BodyLength }),
 		fInt("code", func(x *HTTPResponse) *int { return &x.Code }),
@@ -7229,6 +15690,7 @@ func init() {
 		fStr("message", func(x *HTTPResponse) *string { return &x.Message }),
 		fStr("status", func(x *HTTPResponse) *string { return &x.Status }),
 	)
+	codecIdp.fast = fastIdp
 	codecIdp.init("idp", func(x *Idp) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fObjs("auth_factors", func(x *Idp) *[]AuthFactor { return &x.AuthFactors }, &codecAuthFactor),
 		fStr("domain", func(x *Idp) *string { return &x.Domain }),
@@ -7245,6 +15707,7 @@ func init() {
 		fStr("uid", func(x *Idp) *string { return &x.UID }),
 		fStr("url_string", func(x *Idp) *string { return &x.URLString }),
 	)
+	codecImage.fast = fastImage
 	codecImage.init("image", func(x *Image) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fStrs("labels", func(x *Image) *[]string { return &x.Labels }),
 		fStr("name", func(x *Image) *string { return &x.Name }),
@@ -7253,6 +15716,7 @@ func init() {
 		fObjs("tags", func(x *Image) *[]KeyValueObject { return &x.Tags }, &codecKeyValueObject),
 		fStr("uid", func(x *Image) *string { return &x.UID }),
 	)
+	codecJA4Fingerprint.fast = fastJA4Fingerprint
 	codecJA4Fingerprint.init("ja4_fingerprint", func(x *JA4Fingerprint) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}, {"value"}}},
 		fStr("section_a", func(x *JA4Fingerprint) *string { return &x.SectionA }),
 		fStr("section_b", func(x *JA4Fingerprint) *string { return &x.SectionB }),
@@ -7262,6 +15726,7 @@ func init() {
 		fEnum("type_id", func(x *JA4Fingerprint) *JA4FingerprintTypeID { return &x.TypeID }, &enumJA4FingerprintTypeID, func(x *JA4Fingerprint) *string { return &x.Type }),
 		fStr("value", func(x *JA4Fingerprint) *string { return &x.Value }),
 	)
+	codecJob.fast = fastJob
 	codecJob.init("job", func(x *Job) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}}},
 		fStr("cmd_line", func(x *Job) *string { return &x.CmdLine }),
 		fTime("created_time", func(x *Job) *Timestamp { return &x.CreatedTime }),
@@ -7277,6 +15742,7 @@ func init() {
 		fEnum("run_state_id", func(x *Job) *RunStateID { return &x.RunStateID }, &enumRunStateID, func(x *Job) *string { return &x.RunState }),
 		fObj("user", func(x *Job) **User { return &x.User }, &codecUser),
 	)
+	codecKBArticle.fast = fastKBArticle
 	codecKBArticle.init("kb_article", func(x *KBArticle) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"uid", "src_url"}}},
 		fObj("avg_timespan", func(x *KBArticle) **Timespan { return &x.AvgTimespan }, &codecTimespan),
 		fStr("bulletin", func(x *KBArticle) *string { return &x.Bulletin }),
@@ -7294,11 +15760,13 @@ func init() {
 		fStr("title", func(x *KBArticle) *string { return &x.Title }),
 		fStr("uid", func(x *KBArticle) *string { return &x.UID }),
 	)
+	codecKeyValueObject.fast = fastKeyValueObject
 	codecKeyValueObject.init("key_value_object", func(x *KeyValueObject) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}}, atLeastOne: [][]string{{"value", "values"}}},
 		fStr("name", func(x *KeyValueObject) *string { return &x.Name }),
 		fStr("value", func(x *KeyValueObject) *string { return &x.Value }),
 		fStrs("values", func(x *KeyValueObject) *[]string { return &x.Values }),
 	)
+	codecKeyboardInfo.fast = fastKeyboardInfo
 	codecKeyboardInfo.init("keyboard_info", func(x *KeyboardInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fInt("function_keys", func(x *KeyboardInfo) *int { return &x.FunctionKeys }),
 		fStr("ime", func(x *KeyboardInfo) *string { return &x.Ime }),
@@ -7306,10 +15774,12 @@ func init() {
 		fInt("keyboard_subtype", func(x *KeyboardInfo) *int { return &x.KeyboardSubtype }),
 		fStr("keyboard_type", func(x *KeyboardInfo) *string { return &x.KeyboardType }),
 	)
+	codecKillChainPhase.fast = fastKillChainPhase
 	codecKillChainPhase.init("kill_chain_phase", func(x *KillChainPhase) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"phase_id"}}},
 		fStr("phase", func(x *KillChainPhase) *string { return &x.Phase }),
 		fEnum("phase_id", func(x *KillChainPhase) *PhaseID { return &x.PhaseID }, &enumPhaseID, func(x *KillChainPhase) *string { return &x.Phase }),
 	)
+	codecLDAPPerson.fast = fastLDAPPerson
 	codecLDAPPerson.init("ldap_person", func(x *LDAPPerson) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("cost_center", func(x *LDAPPerson) *string { return &x.CostCenter }),
 		fTime("created_time", func(x *LDAPPerson) *Timestamp { return &x.CreatedTime }),
@@ -7340,6 +15810,7 @@ func init() {
 		fStr("surname", func(x *LDAPPerson) *string { return &x.Surname }),
 		fObjs("tags", func(x *LDAPPerson) *[]KeyValueObject { return &x.Tags }, &codecKeyValueObject),
 	)
+	codecLoadBalancer.fast = fastLoadBalancer
 	codecLoadBalancer.init("load_balancer", func(x *LoadBalancer) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("classification", func(x *LoadBalancer) *string { return &x.Classification }),
 		fInt("code", func(x *LoadBalancer) *int { return &x.Code }),
@@ -7353,6 +15824,7 @@ func init() {
 		fStr("status_detail", func(x *LoadBalancer) *string { return &x.StatusDetail }),
 		fStr("uid", func(x *LoadBalancer) *string { return &x.UID }),
 	)
+	codecLocation.fast = fastLocation
 	codecLocation.init("location", func(x *Location) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"city", "country", "postal_code", "region"}}},
 		fStr("aerial_height", func(x *Location) *string { return &x.AerialHeight }),
 		fStr("city", func(x *Location) *string { return &x.City }),
@@ -7373,6 +15845,7 @@ func init() {
 		fStr("provider", func(x *Location) *string { return &x.Provider }),
 		fStr("region", func(x *Location) *string { return &x.Region }),
 	)
+	codecLogger.fast = fastLogger
 	codecLogger.init("logger", func(x *Logger) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fObj("device", func(x *Logger) **Device { return &x.Device }, &codecDevice),
 		fStr("event_uid", func(x *Logger) *string { return &x.EventUID }),
@@ -7392,11 +15865,13 @@ func init() {
 		fInt("untruncated_size", func(x *Logger) *int { return &x.UntruncatedSize }),
 		fStr("version", func(x *Logger) *string { return &x.Version }),
 	)
+	codecLongString.fast = fastLongString
 	codecLongString.init("long_string", func(x *LongString) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"value"}}},
 		fBool("is_truncated", func(x *LongString) *bool { return &x.IsTruncated }),
 		fInt("untruncated_size", func(x *LongString) *int { return &x.UntruncatedSize }),
 		fStr("value", func(x *LongString) *string { return &x.Value }),
 	)
+	codecMalware.fast = fastMalware
 	codecMalware.init("malware", func(x *Malware) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"classification_ids"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fEnums("classification_ids", func(x *Malware) *[]ClassificationIDs { return &x.ClassificationIDs }, &enumClassificationIDs, func(x *Malware) *[]string { return &x.Classifications }),
 		fStrs("classifications", func(x *Malware) *[]string { return &x.Classifications }),
@@ -7410,6 +15885,7 @@ func init() {
 		fEnum("severity_id", func(x *Malware) *SeverityID { return &x.SeverityID }, &enumSeverityID, func(x *Malware) *string { return &x.Severity }),
 		fStr("uid", func(x *Malware) *string { return &x.UID }),
 	)
+	codecMalwareScanInfo.fast = fastMalwareScanInfo
 	codecMalwareScanInfo.init("malware_scan_info", func(x *MalwareScanInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fTime("end_time", func(x *MalwareScanInfo) *Timestamp { return &x.EndTime }),
 		fStr("end_time_dt", func(x *MalwareScanInfo) *string { return &x.EndTimeDT }),
@@ -7425,6 +15901,7 @@ func init() {
 		fStr("uid", func(x *MalwareScanInfo) *string { return &x.UID }),
 		fInt("unique_malware_count", func(x *MalwareScanInfo) *int { return &x.UniqueMalwareCount }),
 	)
+	codecManagedEntity.fast = fastManagedEntity
 	codecManagedEntity.init("managed_entity", func(x *ManagedEntity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid", "device", "group", "org", "policy", "user"}}},
 		fRaw("data", func(x *ManagedEntity) *json.RawMessage { return &x.Data }),
 		fObj("device", func(x *ManagedEntity) **Device { return &x.Device }, &codecDevice),
@@ -7440,6 +15917,7 @@ func init() {
 		fObj("user", func(x *ManagedEntity) **User { return &x.User }, &codecUser),
 		fStr("version", func(x *ManagedEntity) *string { return &x.Version }),
 	)
+	codecMessageContext.fast = fastMessageContext
 	codecMessageContext.init("message_context", func(x *MessageContext) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"application", "service"}}},
 		fStr("ai_role", func(x *MessageContext) *string { return &x.AIRole }),
 		fEnum("ai_role_id", func(x *MessageContext) *AIRoleID { return &x.AIRoleID }, &enumAIRoleID, func(x *MessageContext) *string { return &x.AIRole }),
@@ -7451,6 +15929,7 @@ func init() {
 		fInt("total_tokens", func(x *MessageContext) *int { return &x.TotalTokens }),
 		fStr("uid", func(x *MessageContext) *string { return &x.UID }),
 	)
+	codecMetadata.fast = fastMetadata
 	codecMetadata.init("metadata", func(x *Metadata) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"product"}, {"version"}}},
 		fStr("correlation_uid", func(x *Metadata) *string { return &x.CorrelationUID }),
 		fObj("data_classification", func(x *Metadata) **DataClassification { return &x.DataClassification }, &codecDataClassification),
@@ -7492,16 +15971,19 @@ func init() {
 		fInt("untruncated_size", func(x *Metadata) *int { return &x.UntruncatedSize }),
 		fStr("version", func(x *Metadata) *string { return &x.Version }),
 	)
+	codecMetric.fast = fastMetric
 	codecMetric.init("metric", func(x *Metric) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"value"}}},
 		fStr("name", func(x *Metric) *string { return &x.Name }),
 		fStr("value", func(x *Metric) *string { return &x.Value }),
 	)
+	codecMitigation.fast = fastMitigation
 	codecMitigation.init("mitigation", func(x *Mitigation) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fObjs("countermeasures", func(x *Mitigation) *[]D3fend { return &x.Countermeasures }, &codecD3fend),
 		fStr("name", func(x *Mitigation) *string { return &x.Name }),
 		fStr("src_url", func(x *Mitigation) *string { return &x.SrcURL }),
 		fStr("uid", func(x *Mitigation) *string { return &x.UID }),
 	)
+	codecModule.fast = fastModule
 	codecModule.init("module", func(x *Module) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"load_type_id", "function_name"}}},
 		fStr("base_address", func(x *Module) *string { return &x.BaseAddress }),
 		fObj("file", func(x *Module) **File { return &x.File }, &codecFile),
@@ -7512,6 +15994,7 @@ func init() {
 		fStr("start_address", func(x *Module) *string { return &x.StartAddress }),
 		fStr("type", func(x *Module) *string { return &x.Type }),
 	)
+	codecNetworkConnectionInfo.fast = fastNetworkConnectionInfo
 	codecNetworkConnectionInfo.init("network_connection_info", func(x *NetworkConnectionInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"direction_id"}}},
 		fStr("boundary", func(x *NetworkConnectionInfo) *string { return &x.Boundary }),
 		fEnum("boundary_id", func(x *NetworkConnectionInfo) *BoundaryID { return &x.BoundaryID }, &enumBoundaryID, func(x *NetworkConnectionInfo) *string { return &x.Boundary }),
@@ -7527,6 +16010,7 @@ func init() {
 		fInt("tcp_flags", func(x *NetworkConnectionInfo) *int { return &x.TCPFlags }),
 		fStr("uid", func(x *NetworkConnectionInfo) *string { return &x.UID }),
 	)
+	codecNetworkEndpoint.fast = fastNetworkEndpoint
 	codecNetworkEndpoint.init("network_endpoint", func(x *NetworkEndpoint) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"ip", "uid", "name", "hostname", "svc_name", "instance_uid", "interface_uid", "interface_name", "domain"}}},
 		fObjs("agent_list", func(x *NetworkEndpoint) *[]Agent { return &x.AgentList }, &codecAgent),
 		fObj("autonomous_system", func(x *NetworkEndpoint) **AutonomousSystem { return &x.AutonomousSystem }, &codecAutonomousSystem),
@@ -7563,6 +16047,7 @@ func init() {
 		fStr("vpc_uid", func(x *NetworkEndpoint) *string { return &x.VPCUID }),
 		fStr("zone", func(x *NetworkEndpoint) *string { return &x.Zone }),
 	)
+	codecNetworkInterface.fast = fastNetworkInterface
 	codecNetworkInterface.init("network_interface", func(x *NetworkInterface) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"ip", "mac", "name", "hostname", "uid"}}},
 		fStr("hostname", func(x *NetworkInterface) *string { return &x.Hostname }),
 		fStr("ip", func(x *NetworkInterface) *string { return &x.IP }),
@@ -7575,6 +16060,7 @@ func init() {
 		fEnum("type_id", func(x *NetworkInterface) *NetworkInterfaceTypeID { return &x.TypeID }, &enumNetworkInterfaceTypeID, func(x *NetworkInterface) *string { return &x.Type }),
 		fStr("uid", func(x *NetworkInterface) *string { return &x.UID }),
 	)
+	codecNetworkProxy.fast = fastNetworkProxy
 	codecNetworkProxy.init("network_proxy", func(x *NetworkProxy) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"ip", "uid", "name", "hostname", "svc_name", "instance_uid", "interface_uid", "interface_name", "domain"}}},
 		fObjs("agent_list", func(x *NetworkProxy) *[]Agent { return &x.AgentList }, &codecAgent),
 		fObj("autonomous_system", func(x *NetworkProxy) **AutonomousSystem { return &x.AutonomousSystem }, &codecAutonomousSystem),
@@ -7611,6 +16097,7 @@ func init() {
 		fStr("vpc_uid", func(x *NetworkProxy) *string { return &x.VPCUID }),
 		fStr("zone", func(x *NetworkProxy) *string { return &x.Zone }),
 	)
+	codecNetworkTraffic.fast = fastNetworkTraffic
 	codecNetworkTraffic.init("network_traffic", func(x *NetworkTraffic) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fLong("bytes", func(x *NetworkTraffic) *int64 { return &x.Bytes }),
 		fLong("bytes_in", func(x *NetworkTraffic) *int64 { return &x.BytesIn }),
@@ -7628,6 +16115,7 @@ func init() {
 		fStr("start_time_dt", func(x *NetworkTraffic) *string { return &x.StartTimeDT }),
 		fObj("timespan", func(x *NetworkTraffic) **Timespan { return &x.Timespan }, &codecTimespan),
 	)
+	codecNode.fast = fastNode
 	codecNode.init("node", func(x *Node) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fRaw("data", func(x *Node) *json.RawMessage { return &x.Data }),
 		fStr("desc", func(x *Node) *string { return &x.Desc }),
@@ -7635,6 +16123,7 @@ func init() {
 		fStr("type", func(x *Node) *string { return &x.Type }),
 		fStr("uid", func(x *Node) *string { return &x.UID }),
 	)
+	codecObservable.fast = fastObservable
 	codecObservable.init("observable", func(x *Observable) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}},
 		fStr("event_uid", func(x *Observable) *string { return &x.EventUID }),
 		fStr("name", func(x *Observable) *string { return &x.Name }),
@@ -7644,11 +16133,13 @@ func init() {
 		fLong("type_uid", func(x *Observable) *int64 { return &x.TypeUID }),
 		fStr("value", func(x *Observable) *string { return &x.Value }),
 	)
+	codecObservation.fast = fastObservation
 	codecObservation.init("observation", func(x *Observation) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"value"}}},
 		fInt("count", func(x *Observation) *int { return &x.Count }),
 		fObj("timespan", func(x *Observation) **Timespan { return &x.Timespan }, &codecTimespan),
 		fStr("value", func(x *Observation) *string { return &x.Value }),
 	)
+	codecOccurrenceDetails.fast = fastOccurrenceDetails
 	codecOccurrenceDetails.init("occurrence_details", func(x *OccurrenceDetails) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"cell_name", "column_name", "column_number", "end_line", "json_path", "page_number", "record_index_in_array", "row_number", "start_line"}}},
 		fStr("cell_name", func(x *OccurrenceDetails) *string { return &x.CellName }),
 		fStr("column_name", func(x *OccurrenceDetails) *string { return &x.ColumnName }),
@@ -7660,12 +16151,14 @@ func init() {
 		fInt("row_number", func(x *OccurrenceDetails) *int { return &x.RowNumber }),
 		fInt("start_line", func(x *OccurrenceDetails) *int { return &x.StartLine }),
 	)
+	codecOrganization.fast = fastOrganization
 	codecOrganization.init("organization", func(x *Organization) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *Organization) *string { return &x.Name }),
 		fStr("ou_name", func(x *Organization) *string { return &x.OUName }),
 		fStr("ou_uid", func(x *Organization) *string { return &x.OUUID }),
 		fStr("uid", func(x *Organization) *string { return &x.UID }),
 	)
+	codecOS.fast = fastOS
 	codecOS.init("os", func(x *OS) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"type_id"}}},
 		fStr("build", func(x *OS) *string { return &x.Build }),
 		fStr("country", func(x *OS) *string { return &x.Country }),
@@ -7681,6 +16174,7 @@ func init() {
 		fEnum("type_id", func(x *OS) *OSTypeID { return &x.TypeID }, &enumOSTypeID, func(x *OS) *string { return &x.Type }),
 		fStr("version", func(x *OS) *string { return &x.Version }),
 	)
+	codecOSINT.fast = fastOSINT
 	codecOSINT.init("osint", func(x *OSINT) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}, {"value"}}},
 		fObjs("answers", func(x *OSINT) *[]DNSAnswer { return &x.Answers }, &codecDNSAnswer),
 		fObjs("attacks", func(x *OSINT) *[]Attack { return &x.Attacks }, &codecAttack),
@@ -7734,6 +16228,7 @@ func init() {
 		fObjs("vulnerabilities", func(x *OSINT) *[]Vulnerability { return &x.Vulnerabilities }, &codecVulnerability),
 		fObj("whois", func(x *OSINT) **Whois { return &x.Whois }, &codecWhois),
 	)
+	codecPackage.fast = fastPackage
 	codecPackage.init("package", func(x *Package) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"version"}}},
 		fStr("architecture", func(x *Package) *string { return &x.Architecture }),
 		fStr("cpe_name", func(x *Package) *string { return &x.CPEName }),
@@ -7753,6 +16248,7 @@ func init() {
 		fStr("vendor_name", func(x *Package) *string { return &x.VendorName }),
 		fStr("version", func(x *Package) *string { return &x.Version }),
 	)
+	codecPacket.fast = fastPacket
 	codecPacket.init("packet", func(x *Packet) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"value"}}},
 		fStr("encoding", func(x *Packet) *string { return &x.Encoding }),
 		fEnum("encoding_id", func(x *Packet) *EncodingID { return &x.EncodingID }, &enumEncodingID, func(x *Packet) *string { return &x.Encoding }),
@@ -7765,11 +16261,13 @@ func init() {
 		fLong("start_offset", func(x *Packet) *int64 { return &x.StartOffset }),
 		fStr("value", func(x *Packet) *string { return &x.Value }),
 	)
+	codecParameter.fast = fastParameter
 	codecParameter.init("parameter", func(x *Parameter) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "pre_value", "post_value"}}},
 		fStr("name", func(x *Parameter) *string { return &x.Name }),
 		fStr("post_value", func(x *Parameter) *string { return &x.PostValue }),
 		fStr("pre_value", func(x *Parameter) *string { return &x.PreValue }),
 	)
+	codecPolicy.fast = fastPolicy
 	codecPolicy.init("policy", func(x *Policy) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "type", "uid"}}},
 		fRaw("data", func(x *Policy) *json.RawMessage { return &x.Data }),
 		fStr("desc", func(x *Policy) *string { return &x.Desc }),
@@ -7780,11 +16278,13 @@ func init() {
 		fStr("uid", func(x *Policy) *string { return &x.UID }),
 		fStr("version", func(x *Policy) *string { return &x.Version }),
 	)
+	codecPortInfo.fast = fastPortInfo
 	codecPortInfo.init("port_info", func(x *PortInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"port"}}},
 		fInt("port", func(x *PortInfo) *int { return &x.Port }),
 		fStr("protocol_name", func(x *PortInfo) *string { return &x.ProtocolName }),
 		fInt("protocol_num", func(x *PortInfo) *int { return &x.ProtocolNum }),
 	)
+	codecProcess.fast = fastProcess
 	codecProcess.init("process", func(x *Process) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"pid", "uid", "cpid"}}},
 		fObjs("ancestry", func(x *Process) *[]ProcessEntity { return &x.Ancestry }, &codecProcessEntity),
 		fStr("cmd_line", func(x *Process) *string { return &x.CmdLine }),
@@ -7814,6 +16314,7 @@ func init() {
 		fStr("working_directory", func(x *Process) *string { return &x.WorkingDirectory }),
 		fRaw("xattributes", func(x *Process) *json.RawMessage { return &x.Xattributes }),
 	)
+	codecProcessEntity.fast = fastProcessEntity
 	codecProcessEntity.init("process_entity", func(x *ProcessEntity) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"cmd_line", "name", "path", "pid", "uid", "cpid"}}},
 		fStr("cmd_line", func(x *ProcessEntity) *string { return &x.CmdLine }),
 		fStr("cpid", func(x *ProcessEntity) *string { return &x.Cpid }),
@@ -7824,6 +16325,7 @@ func init() {
 		fInt("pid", func(x *ProcessEntity) *int { return &x.PID }),
 		fStr("uid", func(x *ProcessEntity) *string { return &x.UID }),
 	)
+	codecProduct.fast = fastProduct
 	codecProduct.init("product", func(x *Product) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("cpe_name", func(x *Product) *string { return &x.CPEName }),
 		fObj("data_classification", func(x *Product) **DataClassification { return &x.DataClassification }, &codecDataClassification),
@@ -7837,12 +16339,14 @@ func init() {
 		fStr("vendor_name", func(x *Product) *string { return &x.VendorName }),
 		fStr("version", func(x *Product) *string { return &x.Version }),
 	)
+	codecProgrammaticCredential.fast = fastProgrammaticCredential
 	codecProgrammaticCredential.init("programmatic_credential", func(x *ProgrammaticCredential) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fTime("last_used_time", func(x *ProgrammaticCredential) *Timestamp { return &x.LastUsedTime }),
 		fStr("last_used_time_dt", func(x *ProgrammaticCredential) *string { return &x.LastUsedTimeDT }),
 		fStr("type", func(x *ProgrammaticCredential) *string { return &x.Type }),
 		fStr("uid", func(x *ProgrammaticCredential) *string { return &x.UID }),
 	)
+	codecRelatedEvent.fast = fastRelatedEvent
 	codecRelatedEvent.init("related_event", func(x *RelatedEvent) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fObjs("attacks", func(x *RelatedEvent) *[]Attack { return &x.Attacks }, &codecAttack),
 		fInt("count", func(x *RelatedEvent) *int { return &x.Count }),
@@ -7870,6 +16374,7 @@ func init() {
 		fLong("type_uid", func(x *RelatedEvent) *int64 { return &x.TypeUID }),
 		fStr("uid", func(x *RelatedEvent) *string { return &x.UID }),
 	)
+	codecRemediation.fast = fastRemediation
 	codecRemediation.init("remediation", func(x *Remediation) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"desc"}}},
 		fObjs("cis_controls", func(x *Remediation) *[]CISControl { return &x.CISControls }, &codecCISControl),
 		fStr("desc", func(x *Remediation) *string { return &x.Desc }),
@@ -7877,6 +16382,7 @@ func init() {
 		fStrs("kb_articles", func(x *Remediation) *[]string { return &x.KBArticles }),
 		fStrs("references", func(x *Remediation) *[]string { return &x.References }),
 	)
+	codecReporter.fast = fastReporter
 	codecReporter.init("reporter", func(x *Reporter) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"hostname", "ip", "name", "uid"}}},
 		fStr("hostname", func(x *Reporter) *string { return &x.Hostname }),
 		fStr("ip", func(x *Reporter) *string { return &x.IP }),
@@ -7884,18 +16390,21 @@ func init() {
 		fObj("org", func(x *Reporter) **Organization { return &x.Org }, &codecOrganization),
 		fStr("uid", func(x *Reporter) *string { return &x.UID }),
 	)
+	codecReputation.fast = fastReputation
 	codecReputation.init("reputation", func(x *Reputation) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"base_score"}, {"score_id"}}},
 		fFloat("base_score", func(x *Reputation) *float64 { return &x.BaseScore }),
 		fStr("provider", func(x *Reputation) *string { return &x.Provider }),
 		fStr("score", func(x *Reputation) *string { return &x.Score }),
 		fEnum("score_id", func(x *Reputation) *ScoreID { return &x.ScoreID }, &enumScoreID, func(x *Reputation) *string { return &x.Score }),
 	)
+	codecRequest.fast = fastRequest
 	codecRequest.init("request", func(x *Request) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fObjs("containers", func(x *Request) *[]Container { return &x.Containers }, &codecContainer),
 		fRaw("data", func(x *Request) *json.RawMessage { return &x.Data }),
 		fStrs("flags", func(x *Request) *[]string { return &x.Flags }),
 		fStr("uid", func(x *Request) *string { return &x.UID }),
 	)
+	codecResourceDetails.fast = fastResourceDetails
 	codecResourceDetails.init("resource_details", func(x *ResourceDetails) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fObjs("agent_list", func(x *ResourceDetails) *[]Agent { return &x.AgentList }, &codecAgent),
 		fStr("cloud_partition", func(x *ResourceDetails) *string { return &x.CloudPartition }),
@@ -7927,6 +16436,7 @@ func init() {
 		fStr("version", func(x *ResourceDetails) *string { return &x.Version }),
 		fStr("zone", func(x *ResourceDetails) *string { return &x.Zone }),
 	)
+	codecResponse.fast = fastResponse
 	codecResponse.init("response", func(x *Response) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fInt("code", func(x *Response) *int { return &x.Code }),
 		fObjs("containers", func(x *Response) *[]Container { return &x.Containers }, &codecContainer),
@@ -7936,6 +16446,7 @@ func init() {
 		fStrs("flags", func(x *Response) *[]string { return &x.Flags }),
 		fStr("message", func(x *Response) *string { return &x.Message }),
 	)
+	codecRule.fast = fastRule
 	codecRule.init("rule", func(x *Rule) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("category", func(x *Rule) *string { return &x.Category }),
 		fStr("desc", func(x *Rule) *string { return &x.Desc }),
@@ -7944,10 +16455,12 @@ func init() {
 		fStr("uid", func(x *Rule) *string { return &x.UID }),
 		fStr("version", func(x *Rule) *string { return &x.Version }),
 	)
+	codecSan.fast = fastSan
 	codecSan.init("san", func(x *San) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"type"}}},
 		fStr("name", func(x *San) *string { return &x.Name }),
 		fStr("type", func(x *San) *string { return &x.Type }),
 	)
+	codecSBOM.fast = fastSBOM
 	codecSBOM.init("sbom", func(x *SBOM) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"package"}, {"software_components"}}},
 		fTime("created_time", func(x *SBOM) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *SBOM) *string { return &x.CreatedTimeDT }),
@@ -7959,12 +16472,14 @@ func init() {
 		fStr("uid", func(x *SBOM) *string { return &x.UID }),
 		fStr("version", func(x *SBOM) *string { return &x.Version }),
 	)
+	codecScan.fast = fastScan
 	codecScan.init("scan", func(x *Scan) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}, atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *Scan) *string { return &x.Name }),
 		fStr("type", func(x *Scan) *string { return &x.Type }),
 		fEnum("type_id", func(x *Scan) *MalwareScanInfoTypeID { return &x.TypeID }, &enumMalwareScanInfoTypeID, func(x *Scan) *string { return &x.Type }),
 		fStr("uid", func(x *Scan) *string { return &x.UID }),
 	)
+	codecScim.fast = fastScim
 	codecScim.init("scim", func(x *Scim) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("auth_protocol", func(x *Scim) *string { return &x.AuthProtocol }),
 		fEnum("auth_protocol_id", func(x *Scim) *AuthProtocolID { return &x.AuthProtocolID }, &enumAuthProtocolID, func(x *Scim) *string { return &x.AuthProtocol }),
@@ -7990,6 +16505,7 @@ func init() {
 		fStr("vendor_name", func(x *Scim) *string { return &x.VendorName }),
 		fStr("version", func(x *Scim) *string { return &x.Version }),
 	)
+	codecScript.fast = fastScript
 	codecScript.init("script", func(x *Script) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"script_content"}, {"type_id"}}},
 		fObj("file", func(x *Script) **File { return &x.File }, &codecFile),
 		fObjs("hashes", func(x *Script) *[]Fingerprint { return &x.Hashes }, &codecFingerprint),
@@ -8000,6 +16516,7 @@ func init() {
 		fEnum("type_id", func(x *Script) *ScriptTypeID { return &x.TypeID }, &enumScriptTypeID, func(x *Script) *string { return &x.Type }),
 		fStr("uid", func(x *Script) *string { return &x.UID }),
 	)
+	codecService.fast = fastService
 	codecService.init("service", func(x *Service) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStrs("labels", func(x *Service) *[]string { return &x.Labels }),
 		fStr("name", func(x *Service) *string { return &x.Name }),
@@ -8007,6 +16524,7 @@ func init() {
 		fStr("uid", func(x *Service) *string { return &x.UID }),
 		fStr("version", func(x *Service) *string { return &x.Version }),
 	)
+	codecSession.fast = fastSession
 	codecSession.init("session", func(x *Session) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fInt("count", func(x *Session) *int { return &x.Count }),
 		fTime("created_time", func(x *Session) *Timestamp { return &x.CreatedTime }),
@@ -8024,6 +16542,7 @@ func init() {
 		fStr("uid_alt", func(x *Session) *string { return &x.UIDAlt }),
 		fStr("uuid", func(x *Session) *string { return &x.UUID }),
 	)
+	codecSoftwareComponent.fast = fastSoftwareComponent
 	codecSoftwareComponent.init("software_component", func(x *SoftwareComponent) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}, {"version"}}},
 		fStr("author", func(x *SoftwareComponent) *string { return &x.Author }),
 		fObj("hash", func(x *SoftwareComponent) **Fingerprint { return &x.Hash }, &codecFingerprint),
@@ -8037,6 +16556,7 @@ func init() {
 		fEnum("type_id", func(x *SoftwareComponent) *SoftwareComponentTypeID { return &x.TypeID }, &enumSoftwareComponentTypeID, func(x *SoftwareComponent) *string { return &x.Type }),
 		fStr("version", func(x *SoftwareComponent) *string { return &x.Version }),
 	)
+	codecSpan.fast = fastSpan
 	codecSpan.init("span", func(x *Span) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"end_time"}, {"start_time"}, {"uid"}}},
 		fLong("duration", func(x *Span) *int64 { return &x.Duration }),
 		fTime("end_time", func(x *Span) *Timestamp { return &x.EndTime }),
@@ -8050,6 +16570,7 @@ func init() {
 		fStr("status_code", func(x *Span) *string { return &x.StatusCode }),
 		fStr("uid", func(x *Span) *string { return &x.UID }),
 	)
+	codecSSO.fast = fastSSO
 	codecSSO.init("sso", func(x *SSO) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("auth_protocol", func(x *SSO) *string { return &x.AuthProtocol }),
 		fEnum("auth_protocol_id", func(x *SSO) *AuthProtocolID { return &x.AuthProtocolID }, &enumAuthProtocolID, func(x *SSO) *string { return &x.AuthProtocol }),
@@ -8069,11 +16590,13 @@ func init() {
 		fStr("uid", func(x *SSO) *string { return &x.UID }),
 		fStr("vendor_name", func(x *SSO) *string { return &x.VendorName }),
 	)
+	codecSubTechnique.fast = fastSubTechnique
 	codecSubTechnique.init("sub_technique", func(x *SubTechnique) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *SubTechnique) *string { return &x.Name }),
 		fStr("src_url", func(x *SubTechnique) *string { return &x.SrcURL }),
 		fStr("uid", func(x *SubTechnique) *string { return &x.UID }),
 	)
+	codecTable.fast = fastTable
 	codecTable.init("table", func(x *Table) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fTime("created_time", func(x *Table) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *Table) *string { return &x.CreatedTimeDT }),
@@ -8085,21 +16608,25 @@ func init() {
 		fLong("size", func(x *Table) *int64 { return &x.Size }),
 		fStr("uid", func(x *Table) *string { return &x.UID }),
 	)
+	codecTactic.fast = fastTactic
 	codecTactic.init("tactic", func(x *Tactic) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *Tactic) *string { return &x.Name }),
 		fStr("src_url", func(x *Tactic) *string { return &x.SrcURL }),
 		fStr("uid", func(x *Tactic) *string { return &x.UID }),
 	)
+	codecTechnique.fast = fastTechnique
 	codecTechnique.init("technique", func(x *Technique) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("name", func(x *Technique) *string { return &x.Name }),
 		fStr("src_url", func(x *Technique) *string { return &x.SrcURL }),
 		fStr("uid", func(x *Technique) *string { return &x.UID }),
 	)
+	codecThreatActor.fast = fastThreatActor
 	codecThreatActor.init("threat_actor", func(x *ThreatActor) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"name"}}},
 		fStr("name", func(x *ThreatActor) *string { return &x.Name }),
 		fStr("type", func(x *ThreatActor) *string { return &x.Type }),
 		fEnum("type_id", func(x *ThreatActor) *ThreatActorTypeID { return &x.TypeID }, &enumThreatActorTypeID, func(x *ThreatActor) *string { return &x.Type }),
 	)
+	codecTicket.fast = fastTicket
 	codecTicket.init("ticket", func(x *Ticket) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"src_url", "uid"}}},
 		fStr("src_url", func(x *Ticket) *string { return &x.SrcURL }),
 		fStr("status", func(x *Ticket) *string { return &x.Status }),
@@ -8110,6 +16637,7 @@ func init() {
 		fEnum("type_id", func(x *Ticket) *TicketTypeID { return &x.TypeID }, &enumTicketTypeID, func(x *Ticket) *string { return &x.Type }),
 		fStr("uid", func(x *Ticket) *string { return &x.UID }),
 	)
+	codecTimespan.fast = fastTimespan
 	codecTimespan.init("timespan", func(x *Timespan) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"duration", "duration_days", "duration_hours", "duration_mins", "duration_months", "duration_secs", "duration_weeks", "duration_years", "end_time", "start_time"}}},
 		fLong("duration", func(x *Timespan) *int64 { return &x.Duration }),
 		fInt("duration_days", func(x *Timespan) *int { return &x.DurationDays }),
@@ -8126,6 +16654,7 @@ func init() {
 		fStr("type", func(x *Timespan) *string { return &x.Type }),
 		fEnum("type_id", func(x *Timespan) *TimespanTypeID { return &x.TypeID }, &enumTimespanTypeID, func(x *Timespan) *string { return &x.Type }),
 	)
+	codecTLS.fast = fastTLS
 	codecTLS.init("tls", func(x *TLS) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"version"}}},
 		fInt("alert", func(x *TLS) *int { return &x.Alert }),
 		fObj("certificate", func(x *TLS) **Certificate { return &x.Certificate }, &codecCertificate),
@@ -8143,11 +16672,13 @@ func init() {
 		fObjs("tls_extension_list", func(x *TLS) *[]TLSExtension { return &x.TLSExtensionList }, &codecTLSExtension),
 		fStr("version", func(x *TLS) *string { return &x.Version }),
 	)
+	codecTLSExtension.fast = fastTLSExtension
 	codecTLSExtension.init("tls_extension", func(x *TLSExtension) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"type_id"}}},
 		fRaw("data", func(x *TLSExtension) *json.RawMessage { return &x.Data }),
 		fStr("type", func(x *TLSExtension) *string { return &x.Type }),
 		fEnum("type_id", func(x *TLSExtension) *TLSExtensionTypeID { return &x.TypeID }, &enumTLSExtensionTypeID, func(x *TLSExtension) *string { return &x.Type }),
 	)
+	codecToken.fast = fastToken
 	codecToken.init("token", func(x *Token) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fTime("created_time", func(x *Token) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *Token) *string { return &x.CreatedTimeDT }),
@@ -8163,6 +16694,7 @@ func init() {
 		fStr("uid", func(x *Token) *string { return &x.UID }),
 		fStr("zone", func(x *Token) *string { return &x.Zone }),
 	)
+	codecTrace.fast = fastTrace
 	codecTrace.init("trace", func(x *Trace) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{required: [][]string{{"uid"}}},
 		fLong("duration", func(x *Trace) *int64 { return &x.Duration }),
 		fTime("end_time", func(x *Trace) *Timestamp { return &x.EndTime }),
@@ -8174,6 +16706,7 @@ func init() {
 		fStr("start_time_dt", func(x *Trace) *string { return &x.StartTimeDT }),
 		fStr("uid", func(x *Trace) *string { return &x.UID }),
 	)
+	codecTrait.fast = fastTrait
 	codecTrait.init("trait", func(x *Trait) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("category", func(x *Trait) *string { return &x.Category }),
 		fStr("name", func(x *Trait) *string { return &x.Name }),
@@ -8181,6 +16714,7 @@ func init() {
 		fStr("uid", func(x *Trait) *string { return &x.UID }),
 		fStrs("values", func(x *Trait) *[]string { return &x.Values }),
 	)
+	codecTransformationInfo.fast = fastTransformationInfo
 	codecTransformationInfo.init("transformation_info", func(x *TransformationInfo) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fStr("lang", func(x *TransformationInfo) *string { return &x.Lang }),
 		fStr("name", func(x *TransformationInfo) *string { return &x.Name }),
@@ -8190,6 +16724,7 @@ func init() {
 		fStr("uid", func(x *TransformationInfo) *string { return &x.UID }),
 		fStr("url_string", func(x *TransformationInfo) *string { return &x.URLString }),
 	)
+	codecURL.fast = fastURL
 	codecURL.init("url", func(x *URL) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"url_string", "path"}}},
 		fStrs("categories", func(x *URL) *[]string { return &x.Categories }),
 		fEnums("category_ids", func(x *URL) *[]CategoryIDs { return &x.CategoryIDs }, &enumCategoryIDs, func(x *URL) *[]string { return &x.Categories }),
@@ -8203,6 +16738,7 @@ func init() {
 		fStr("subdomain", func(x *URL) *string { return &x.Subdomain }),
 		fStr("url_string", func(x *URL) *string { return &x.URLString }),
 	)
+	codecUser.fast = fastUser
 	codecUser.init("user", func(x *User) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"account", "name", "uid"}}},
 		fObj("account", func(x *User) **Account { return &x.Account }, &codecAccount),
 		fStr("credential_uid", func(x *User) *string { return &x.CredentialUID }),
@@ -8226,10 +16762,12 @@ func init() {
 		fStr("uid", func(x *User) *string { return &x.UID }),
 		fStr("uid_alt", func(x *User) *string { return &x.UIDAlt }),
 	)
+	codecVendorAttributes.fast = fastVendorAttributes
 	codecVendorAttributes.init("vendor_attributes", func(x *VendorAttributes) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fStr("severity", func(x *VendorAttributes) *string { return &x.Severity }),
 		fEnum("severity_id", func(x *VendorAttributes) *SeverityID { return &x.SeverityID }, &enumSeverityID, func(x *VendorAttributes) *string { return &x.Severity }),
 	)
+	codecVulnerability.fast = fastVulnerability
 	codecVulnerability.init("vulnerability", func(x *Vulnerability) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{justOne: [][]string{{"advisory", "cve", "cwe"}}},
 		fObj("advisory", func(x *Vulnerability) **Advisory { return &x.Advisory }, &codecAdvisory),
 		fObjs("affected_code", func(x *Vulnerability) *[]AffectedCode { return &x.AffectedCode }, &codecAffectedCode),
@@ -8263,6 +16801,7 @@ func init() {
 		fStr("title", func(x *Vulnerability) *string { return &x.Title }),
 		fStr("vendor_name", func(x *Vulnerability) *string { return &x.VendorName }),
 	)
+	codecWebResource.fast = fastWebResource
 	codecWebResource.init("web_resource", func(x *WebResource) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{atLeastOne: [][]string{{"name", "uid"}}},
 		fTime("created_time", func(x *WebResource) *Timestamp { return &x.CreatedTime }),
 		fStr("created_time_dt", func(x *WebResource) *string { return &x.CreatedTimeDT }),
@@ -8280,6 +16819,7 @@ func init() {
 		fStr("uid_alt", func(x *WebResource) *string { return &x.UIDAlt }),
 		fStr("url_string", func(x *WebResource) *string { return &x.URLString }),
 	)
+	codecWhois.fast = fastWhois
 	codecWhois.init("whois", func(x *Whois) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, rules{},
 		fObj("autonomous_system", func(x *Whois) **AutonomousSystem { return &x.AutonomousSystem }, &codecAutonomousSystem),
 		fTime("created_time", func(x *Whois) *Timestamp { return &x.CreatedTime }),

@@ -520,10 +520,16 @@ func (e *emitter) objectsFile() string {
 		fmt.Fprintf(&b, "// UnmarshalJSON decodes OCSF JSON into x, replacing its contents.\nfunc (x *%s) UnmarshalJSON(b []byte) error { *x = %s{}; return codec%s.unmarshal(b, x) }\n\n", g, g, g)
 		fmt.Fprintf(&b, "// Validate checks the required attributes and enum values of the object and of the objects in it.\nfunc (x *%s) Validate() error { return codec%s.validateTop(x) }\n\n", g, g)
 	}
+	for _, o := range e.objects {
+		g := e.names[o.Name]
+		fs := e.fields(g, o, func(string) bool { return false })
+		b.WriteString(e.fastEncoder(g, fs, func(f genField) bool { return f.attr.Requirement == "required" }, nil))
+	}
 	b.WriteString("func init() {\n")
 	for _, o := range e.objects {
 		g := e.names[o.Name]
 		fs := e.fields(g, o, func(string) bool { return false })
+		fmt.Fprintf(&b, "\tcodec%s.fast = fast%s\n", g, g)
 		fmt.Fprintf(&b, "\tcodec%s.init(%q, func(x *%s) (*map[string]json.RawMessage, []uint64) { return &x.Extra, x.present[:] }, %s,\n", g, o.Name, g, e.rules(o, fs, nil))
 		for _, f := range fs {
 			fmt.Fprintf(&b, "\t\t"+f.ctor+",\n", g)
@@ -599,10 +605,17 @@ func (e *emitter) classesFile() string {
 		fmt.Fprintf(&b, "%d", u)
 	}
 	b.WriteString("}\n\n")
+	for _, c := range e.classes {
+		g := e.names[c.Name]
+		own := e.fields(g, c, func(n string) bool { return computed[n] || e.base[n] })
+		all := append(slices.Clone(baseFields), own...)
+		b.WriteString(e.fastEncoder(g, all, func(f genField) bool { return c.Attributes[f.attr.Name].Requirement == "required" }, c))
+	}
 	b.WriteString("func init() {\n")
 	for _, c := range e.classes {
 		g := e.names[c.Name]
 		own := e.fields(g, c, func(n string) bool { return computed[n] || e.base[n] })
+		fmt.Fprintf(&b, "\tcodec%s.fast = fast%s\n", g, g)
 		// The rules of a class see its own definition of the Base attributes
 		// (a class may require what base_event recommends).
 		var baseAttrs []*attribute
@@ -702,5 +715,100 @@ func camel(s string) string {
 			up = true
 		}
 	}
+	return b.String()
+}
+
+// encField is one member of a type's fast encoder: its JSON name and the
+// statement that writes it, given its presence bit (word, mask).
+type encField struct {
+	name string
+	code func(word int, mask uint64) string
+}
+
+// fastEncoder returns the source of fast<T>, which opens the object and
+// writes its modeled members as codec.encode does, in the codec's order
+// (by name), as straight-line code without the tables' per-field calls;
+// codec.encode then adds the Extra members and closes it. required
+// says which fields the codec writes even when zero (required scalars).
+// class, when not nil, adds the class's computed members.
+func (e *emitter) fastEncoder(g string, fs []genField, required func(genField) bool, class *item) string {
+	var list []encField
+	for _, f := range fs {
+		f := f
+		kind := f.ctor[:strings.IndexByte(f.ctor, '(')]
+		key := fmt.Sprintf("%q", strconv.Quote(f.attr.Name)+":")
+		fld := "x." + f.goName
+		req := required(f)
+		if class != nil && f.attr.Name == "type_name" {
+			list = append(list, encField{f.attr.Name, func(w int, m uint64) string {
+				return fmt.Sprintf("if s := x.TypeName; true {\n\tif s == \"\" {\n\t\ts = codec%s.typeName(x)\n\t}\n\tif s != \"\" || p[%d]&%#x != 0 {\n\t\te.key(%s)\n\t\te.str(s)\n\t}\n}\n", g, w, m, key)
+			}})
+			continue
+		}
+		scalar := map[string][2]string{
+			"fInt": {"0", "e.int(v)"}, "fLong": {"0", "e.int64(v)"}, "fTime": {"0", "e.timestamp(v)"},
+			"fFloat": {"0", "e.float64(v)"}, "fBool": {"false", "e.bool(v)"}, "fEnum": {"0", "e.int32(int32(v))"},
+		}
+		lists := map[string]string{"fStrs": "e.str(v)", "fInts": "e.int(v)", "fFloats": "e.float64(v)", "fEnums": "e.int32(int32(v))", "fRaws": "e.raw(v)"}
+		switch {
+		case kind == "fStr":
+			list = append(list, encField{f.attr.Name, func(w int, m uint64) string {
+				return fmt.Sprintf("if v := %s; v != \"\" || p[%d]&%#x != 0 {\n\te.key(%s)\n\te.str(v)\n}\n", fld, w, m, key)
+			}})
+		case scalar[kind] != [2]string{}:
+			s := scalar[kind]
+			list = append(list, encField{f.attr.Name, func(w int, m uint64) string {
+				always := fmt.Sprintf("p[%d]&%#x != 0", w, m)
+				if req {
+					always = "true"
+				}
+				return fmt.Sprintf("if v := %s; v != %s || %s {\n\te.key(%s)\n\t%s\n}\n", fld, s[0], always, key, s[1])
+			}})
+		case lists[kind] != "":
+			wr := lists[kind]
+			list = append(list, encField{f.attr.Name, func(int, uint64) string {
+				return fmt.Sprintf("if s := %s; s != nil {\n\te.key(%s)\n\te.beginArray()\n\tfor _, v := range s {\n\t\te.elem()\n\t\t%s\n\t}\n\te.endArray()\n}\n", fld, key, wr)
+			}})
+		case kind == "fRaw":
+			list = append(list, encField{f.attr.Name, func(int, uint64) string {
+				return fmt.Sprintf("if v := %s; v != nil {\n\te.key(%s)\n\te.raw(v)\n}\n", fld, key)
+			}})
+		case kind == "fObj":
+			o := strings.TrimPrefix(f.goType, "*")
+			list = append(list, encField{f.attr.Name, func(int, uint64) string {
+				return fmt.Sprintf("if o := %s; o != nil {\n\te.key(%s)\n\tcodec%s.encode(e, o)\n}\n", fld, key, o)
+			}})
+		case kind == "fObjs":
+			o := strings.TrimPrefix(f.goType, "[]")
+			list = append(list, encField{f.attr.Name, func(int, uint64) string {
+				return fmt.Sprintf("if s := %s; s != nil {\n\te.key(%s)\n\te.beginArray()\n\tfor i := range s {\n\t\te.elem()\n\t\tcodec%s.encode(e, &s[i])\n\t}\n\te.endArray()\n}\n", fld, key, o)
+			}})
+		default:
+			panic("fastEncoder: field kind " + kind)
+		}
+	}
+	if class != nil {
+		k := func(n string) string { return fmt.Sprintf("%q", strconv.Quote(n)+":") }
+		list = append(list,
+			encField{"class_uid", func(int, uint64) string { return fmt.Sprintf("e.key(%s)\ne.int32(%d)\n", k("class_uid"), class.UID) }},
+			encField{"category_uid", func(int, uint64) string {
+				return fmt.Sprintf("e.key(%s)\ne.int32(%d)\n", k("category_uid"), class.CategoryUID)
+			}},
+			encField{"type_uid", func(int, uint64) string { return fmt.Sprintf("e.key(%s)\ne.int64(x.TypeUID())\n", k("type_uid")) }},
+			encField{"class_name", func(int, uint64) string {
+				return fmt.Sprintf("e.key(%s)\ne.str(class%s.name)\n", k("class_name"), g)
+			}},
+			encField{"category_name", func(int, uint64) string {
+				return fmt.Sprintf("e.key(%s)\ne.str(class%s.categoryName)\n", k("category_name"), g)
+			}},
+		)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].name < list[j].name })
+	var b strings.Builder
+	fmt.Fprintf(&b, "func fast%s(e *encoder, x *%s) {\n\tp := &x.present\n\t_ = p\n\te.beginObject()\n", g, g)
+	for i, f := range list {
+		b.WriteString(f.code(i>>6, 1<<(i&63)))
+	}
+	b.WriteString("}\n\n")
 	return b.String()
 }
