@@ -111,6 +111,8 @@ type PostError struct {
 	first  error
 }
 
+// Error says how many events were not written, and the first one's index
+// and reason.
 func (e *PostError) Error() string {
 	r := e.Result
 	f := r.Failed[0]

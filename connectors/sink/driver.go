@@ -107,6 +107,7 @@ type BatchError struct {
 	Failures []ItemFailure
 }
 
+// Error says how many events were refused, and the first one's reason.
 func (e *BatchError) Error() string {
 	if len(e.Failures) == 0 {
 		return "sink: the batch had failed events"

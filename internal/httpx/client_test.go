@@ -353,4 +353,12 @@ func TestTransportRetries(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, int32(4), n.Load(), "a PUT is retried, 1 + 3")
+
+	// A POST the vendor deduplicates is retried like a PUT.
+	n.Store(0)
+	req, _ := http.NewRequestWithContext(WithIdempotent(t.Context()), http.MethodPost, s.URL, strings.NewReader("body"))
+	resp, err = hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, int32(4), n.Load(), "an idempotent POST is retried, 1 + 3")
 }

@@ -13,7 +13,8 @@ import (
 // bounded, with exponential backoff and jitter, Retry-After honoured on 429
 // and 503 (a wait beyond RetryWaitMax is not waited: the 429 is returned),
 // and a request whose method is not idempotent (POST, PATCH) never resent
-// after a 5xx or a dropped connection. It is for the vendors' own SDKs
+// after a 5xx or a dropped connection, unless its context says the vendor
+// deduplicates it (WithIdempotent). It is for the vendors' own SDKs
 // (AWS, Azure, Google), whose own retries the drivers turn off, so that
 // every provider follows one retry policy and one set of HTTPOptions.
 // Request bodies are held in memory for a retry; the SDKs send large
@@ -50,8 +51,18 @@ func Transport(opts Options) http.RoundTripper {
 
 type transport struct{ rt http.RoundTripper }
 
+type idempotentKey struct{}
+
+// WithIdempotent marks the requests a vendor's SDK makes with ctx as safe
+// to send again after a 5xx or a lost answer although their method is
+// POST or PATCH: the vendor deduplicates them (Client.Do's
+// Request.Idempotent, for Transport).
+func WithIdempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
 func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	idem := false
+	idem, _ := r.Context().Value(idempotentKey{}).(bool)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
 		idem = true

@@ -127,10 +127,10 @@ func TestBulkResentSafely(t *testing.T) {
 			evs := events("resend-", 3)
 			path := "/" + defaultIndex + "/_bulk"
 			for _, fault := range []fakekit.Fault{
-				{Method: http.MethodPut, Path: path, Status: http.StatusInternalServerError},
-				{Method: http.MethodPut, Path: path, Status: http.StatusServiceUnavailable},
-				{Method: http.MethodPut, Path: path, Body: fakekit.BodyLost},
-				{Method: http.MethodPut, Path: path, Body: fakekit.BodyDropped},
+				{Method: http.MethodPost, Path: path, Status: http.StatusInternalServerError},
+				{Method: http.MethodPost, Path: path, Status: http.StatusServiceUnavailable},
+				{Method: http.MethodPost, Path: path, Body: fakekit.BodyLost},
+				{Method: http.MethodPost, Path: path, Body: fakekit.BodyDropped},
 			} {
 				srv.ResetRequests()
 				srv.Inject(fault)
@@ -138,7 +138,7 @@ func TestBulkResentSafely(t *testing.T) {
 				if err != nil || res.Written != 3 || res.Batches != 1 {
 					t.Errorf("after %s: %+v, %v; want 3 written in one batch", srv.Requests()[0].Fault, res, err)
 				}
-				if n := srv.Count(http.MethodPut, path); n != 2 {
+				if n := srv.Count(http.MethodPost, path); n != 2 {
 					t.Errorf("after %s: %d requests, want 2", srv.Requests()[0].Fault, n)
 				}
 				if n := srv.DocumentCount(defaultIndex); n != 3 {
@@ -159,8 +159,8 @@ func TestRequest(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := srv.Requests()[0]
-			if r.Method != http.MethodPut || r.Path != "/"+otherIndex+"/_bulk" {
-				t.Errorf("%s %s, want PUT /%s/_bulk", r.Method, r.Path, otherIndex)
+			if r.Method != http.MethodPost || r.Path != "/"+otherIndex+"/_bulk" {
+				t.Errorf("%s %s, want POST /%s/_bulk", r.Method, r.Path, otherIndex)
 			}
 			wantQuery := "include_source_on_error=false"
 			if f.flavor == bulkfake.OpenSearch {

@@ -62,11 +62,9 @@
 // therefore writes nothing twice: a document with the id exists, the item
 // is answered 409 version_conflict_engine_exception, and the driver counts
 // it as written (identical events are likewise one document). Because of
-// that the drivers send the request as PUT /{index}/_bulk, which both
-// vendors' bulk API takes as it takes POST (their API descriptions list
-// both; OpenSearch's documentation recommends POST, as PUT usually means
-// replacing one resource), so that the shared HTTP
-// plumbing — whose rule is never to resend a POST — retries it after a
+// that the drivers send the request (POST, as both vendors document it)
+// marked as safe to resend (httpx.WithIdempotent), so that the shared HTTP
+// plumbing — which otherwise never resends a POST — retries it after a
 // 5xx, a dropped connection or an answer lost after the cluster wrote
 // the events. 429s are retried too, honouring Retry-After up to
 // RetryWaitMax. The SDKs' own retries are off: every request goes through

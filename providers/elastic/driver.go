@@ -317,7 +317,7 @@ func (d *driver) WriteBatch(ctx context.Context, b *sink.Batch) error {
 	a, err := d.b.bulk(ctx, index, newBulkBody(body))
 	if d.logger.Enabled(ctx, slog.LevelDebug) {
 		d.logger.LogAttrs(ctx, slog.LevelDebug, "provider call", slog.String("vendor", d.vendorName),
-			slog.String("method", o.methodOr(http.MethodPut)), slog.String("path", o.path), slog.Int("status", o.status),
+			slog.String("method", o.methodOr(http.MethodPost)), slog.String("path", o.path), slog.Int("status", o.status),
 			slog.Int("events", len(b.Items)), slog.Int("bytes", len(body.data)), slog.Duration("duration", time.Since(start)))
 	}
 	if err != nil {

@@ -87,11 +87,11 @@ func retryableItem(status int) bool {
 	return status == http.StatusTooManyRequests || status >= 500
 }
 
-// where names a bulk call in messages: "elasticsearch: PUT /ocsf/_bulk".
+// where names a bulk call in messages: "elasticsearch: POST /ocsf/_bulk".
 func (d *driver) where(o *observed, index string) string {
 	method, path := o.method, o.path
 	if method == "" {
-		method, path = http.MethodPut, "/"+index+"/_bulk"
+		method, path = http.MethodPost, "/"+index+"/_bulk"
 	}
 	return d.vendorName + ": " + method + " " + path
 }
@@ -108,7 +108,7 @@ func (d *driver) statusError(o *observed, index string, status int, h http.Heade
 	if path == "" {
 		path = "/" + index + "/_bulk"
 	}
-	e.Cause = d.hx.VendorError(o.methodOr(http.MethodPut), path, status, h, body)
+	e.Cause = d.hx.VendorError(o.methodOr(http.MethodPost), path, status, h, body)
 	return e
 }
 
@@ -191,5 +191,5 @@ func (d *driver) itemError(o *observed, index string, i int, it *bulkItem) error
 	}
 	return &errs.Error{Code: codeFor(it.Status), Status: it.Status,
 		Message: fmt.Sprintf("%s: the vendor refused the create of item %d", d.where(o, index), i),
-		Cause:   &errs.ProviderError{Method: o.methodOr(http.MethodPut), Path: path, Status: it.Status, Code: typ, Message: reason}}
+		Cause:   &errs.ProviderError{Method: o.methodOr(http.MethodPost), Path: path, Status: it.Status, Code: typ, Message: reason}}
 }

@@ -29,7 +29,7 @@ func basicSecrets(password string) []string {
 // of the flavor, with the credential (and its refused twin) the harness
 // gives. The bulk API is the sink's one call (no vendor read). A bulk
 // request of creates with the events' own ids is safe to send again, so
-// the drivers send it as PUT and the shared plumbing retries it after a
+// the drivers mark it so and the shared plumbing retries it after a
 // 5xx or a lost answer (IdempotentCreate). Neither vendor sends its own
 // rate-limit headers.
 func faultHarness(r sink.Registration, flavor bulkfake.Flavor, good, bad credential.Config, secrets, badSecrets []string) sinktest.FaultHarness {

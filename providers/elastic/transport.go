@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"github.com/seed-e6251c81/synqly/internal/httpx"
 	"io"
 	"net/http"
 
@@ -29,15 +30,14 @@ func withObserved(ctx context.Context, o *observed) context.Context {
 
 // roundTripper is the transport the SDKs are given, in front of the shared
 // plumbing (httpx.Transport, which retries with backoff and Retry-After and
-// never resends a POST). It
+// resends a POST only when its context says it is safe). It
 //
-//   - sends a bulk request of the driver as PUT, which both vendors'
-//     bulk API takes the same as POST (their API descriptions list "PUT
-//     /_bulk" and "PUT /{index}/_bulk"): every action of it is a create of
-//     a document whose _id is derived from the event, so sending it again
-//     writes nothing twice (an existing id is answered 409, which the
-//     driver counts as written), and the shared plumbing retries a PUT
-//     after a 5xx or a lost answer;
+//   - marks a bulk request of the driver as safe to resend
+//     (httpx.WithIdempotent), so that the shared plumbing retries it after
+//     a 5xx or a lost answer: every action of it is a create of a document
+//     whose _id is derived from the event, so sending it again writes
+//     nothing twice (an existing id is answered 409, which the driver
+//     counts as written);
 //   - gives the request its length and a body the retries can rewind;
 //   - caps the answer's body at the MaxResponseBytes of the integration;
 //   - records what it saw in the context's observed.
@@ -49,13 +49,10 @@ type roundTripper struct {
 // RoundTrip implements http.RoundTripper.
 func (t *roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 	if b, ok := r.Body.(*bulkBody); ok {
-		c := *r // shallow: the method, length and body are this attempt's own
-		if c.Method == http.MethodPost {
-			c.Method = http.MethodPut
-		}
+		c := *r // shallow: the length and body are this attempt's own
 		c.ContentLength = int64(len(b.buf.data))
 		c.GetBody = func() (io.ReadCloser, error) { return newBulkBody(b.buf), nil }
-		r = c.WithContext(context.WithValue(c.Context(), bodyKey{}, b.buf))
+		r = c.WithContext(httpx.WithIdempotent(context.WithValue(c.Context(), bodyKey{}, b.buf)))
 	}
 	o, _ := r.Context().Value(observedKey{}).(*observed)
 	if o != nil {
