@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/ocsf"
@@ -112,9 +111,7 @@ func (e *BatchError) Error() string {
 	if len(e.Failures) == 0 {
 		return "sink: the batch had failed events"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d events of the batch were refused; the first: %v", len(e.Failures), e.Failures[0].Err)
-	return b.String()
+	return fmt.Sprintf("%d events of the batch were refused; the first: %v", len(e.Failures), e.Failures[0].Err)
 }
 
 // Unimplemented answers every operation with errs.ErrUnsupported; drivers
