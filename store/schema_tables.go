@@ -20,8 +20,14 @@ var (
 	managedValues   = []string{"Managed", "Unmanaged"}
 	credentialTypes = []string{"aws", "aws_role", "token", "basic", "secret", "o_auth_client", "tls_certificate"}
 	operations      = []string{"create", "update", "patch", "delete", "rotate_key"}
-	resourceTypes   = []string{"account", "integration_point", "integration", "credential", "key"}
-	outcomes        = []string{"success", "failure"}
+	resourceTypes   = []string{"account", "integration_point", "integration", "credential", "key",
+		"destination", "sync_config", "sync", "webhook"}
+	outcomes = []string{"success", "failure"}
+
+	destinationTypes = []string{"sqlite", "postgres", "callback"}
+	runStatuses      = []string{"SUCCESS", "IN_PROGRESS", "FAILURE"}
+	runStrategies    = []string{"full", "incremental"}
+	deliveryStatuses = []string{"pending", "delivered", "failed"}
 )
 
 // spec describes one extracted column and the query field over it.
@@ -41,6 +47,16 @@ func nullStr(name string) spec {
 
 func enum(name string, values []string) spec {
 	return spec{col: Column{Name: name, Path: name, Type: filter.String}, enum: values}
+}
+
+func boolean(name string) spec { return spec{col: Column{Name: name, Path: name, Type: filter.Bool}} }
+
+func num(name string) spec { return spec{col: Column{Name: name, Path: name, Type: filter.Number}} }
+
+// orgOwned is the account_id column of organization-level objects: it
+// exists so account confinement works uniformly, and stays NULL.
+func orgOwned() spec {
+	return spec{col: Column{Name: "account_id", Path: "account_id", Type: filter.String, Nullable: true}, hidden: true}
 }
 
 func tm(name string) spec { return spec{col: Column{Name: name, Path: name, Type: filter.Time}} }
@@ -115,6 +131,40 @@ func init() {
 	newTable(ProviderState, "provider state entry", false, false,
 		[]filter.OrderTerm{{Field: "id", Dir: filter.Asc}}, nil,
 		str("key"), nullStr("account_id"),
+	)
+
+	// The sync plane.
+	newTable(Destinations, "destination", true, true, byName, nil,
+		str("name"), str("fullname"), enum("type", destinationTypes),
+		tm("created_at"), tm("updated_at"), orgOwned(),
+	)
+	newTable(SyncConfigs, "sync config", true, false, byName, nil,
+		str("name"), str("fullname"), str("destination_id"), nullStr("integration_point_id"),
+		nullStr("provider_type"), tm("created_at"), tm("updated_at"), orgOwned(),
+	)
+	byCreated := []filter.OrderTerm{{Field: "created_at", Dir: filter.Asc}}
+	newTable(Syncs, "sync", false, false, []filter.OrderTerm{{Field: "id", Dir: filter.Asc}}, nil,
+		str("sync_config_id"), str("integration_id"), str("account_id"), str("object"),
+		str("provider_type"), boolean("paused"), nullTime("next_run_at"),
+		tm("created_at"), tm("updated_at"),
+	)
+	newTable(SyncRuns, "sync run", false, false,
+		[]filter.OrderTerm{{Field: "start_timestamp", Dir: filter.Asc}}, nil,
+		str("sync_id"), str("sync_config_id"), str("integration_id"), str("account_id"),
+		str("provider_name"), str("object"), enum("status", runStatuses), enum("strategy", runStrategies),
+		tm("start_timestamp"), nullTime("end_timestamp"), num("num_records_synced"),
+	)
+	newTable(Events, "event", false, false, byCreated, nil,
+		// The event's type is its "event" member (the hosted system's name).
+		spec{col: Column{Name: "type", Path: "event", Type: filter.String}}, tm("created_at"),
+		nullStr("account_id"), nullStr("integration_id"), str("resource_id"),
+	)
+	newTable(Webhooks, "webhook", true, true, byName, nil,
+		str("name"), str("fullname"), str("url"), tm("created_at"), tm("updated_at"), orgOwned(),
+	)
+	newTable(WebhookDeliveries, "webhook delivery", false, false, byCreated, nil,
+		str("webhook_id"), str("event_id"), str("event_type"), enum("status", deliveryStatuses),
+		num("attempts"), tm("created_at"), tm("updated_at"), nullStr("account_id"),
 	)
 }
 

@@ -16,7 +16,10 @@ func TestTables(t *testing.T) {
 		if tb.Kind != k || tb.Fields != Fields(k) || tb.Noun == "" {
 			t.Errorf("%s: inconsistent table %+v", k, tb)
 		}
-		if tb.Named != (k != AuditEvents && k != ProviderState) || tb.Sealed != (k == Credentials) {
+		named := map[Kind]bool{Accounts: true, IntegrationPoints: true, Integrations: true, Credentials: true,
+			Destinations: true, SyncConfigs: true, Webhooks: true}
+		sealed := map[Kind]bool{Credentials: true, Destinations: true, Webhooks: true}
+		if tb.Named != named[k] || tb.Sealed != sealed[k] {
 			t.Errorf("%s: Named %v Sealed %v", k, tb.Named, tb.Sealed)
 		}
 		if tb.Named && tb.Columns[0].Name != "name" {

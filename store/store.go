@@ -15,6 +15,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 
@@ -40,10 +41,25 @@ const (
 	// ProviderState holds providers' own durable data (see
 	// providers.State): one object per key, its Scope the integration id.
 	ProviderState Kind = "provider_state"
+
+	// The sync plane (see the root package's Syncs).
+	Destinations Kind = "destinations"
+	SyncConfigs  Kind = "sync_configs"
+	// Syncs ids are made of the sync config's id, the integration's and
+	// the object's name, so one sync exists per config, integration and
+	// object.
+	Syncs    Kind = "syncs"
+	SyncRuns Kind = "sync_runs"
+	// Events is the outbox: each event is written in the transaction of
+	// the change that caused it.
+	Events            Kind = "events"
+	Webhooks          Kind = "webhooks"
+	WebhookDeliveries Kind = "webhook_deliveries"
 )
 
 // Kinds lists every Kind, in dependency order (owners before what they own).
-var Kinds = []Kind{Accounts, IntegrationPoints, Integrations, Credentials, AuditEvents, ProviderState}
+var Kinds = []Kind{Accounts, IntegrationPoints, Integrations, Credentials, AuditEvents, ProviderState,
+	Destinations, SyncConfigs, Syncs, SyncRuns, Events, Webhooks, WebhookDeliveries}
 
 // Object is one stored object.
 type Object struct {
@@ -158,6 +174,24 @@ type Tx interface {
 	// ForEach calls fn for every object of kind, in id order; fn may Replace
 	// the object it is given.
 	ForEach(ctx context.Context, kind Kind, fn func(*Object) error) error
+}
+
+// SQLBacked is implemented by stores over database/sql (both engines of
+// this module). The library's background jobs (River) keep their tables in
+// the same database and insert jobs in the store's own transactions, so a
+// change and the job it causes commit together.
+type SQLBacked interface {
+	// SQLDB returns the pool that writes go through. Writing through it
+	// bypasses every check of the store.
+	SQLDB() *sql.DB
+	// Engine names the database: "sqlite" or "postgres".
+	Engine() string
+}
+
+// SQLTx is implemented by the Tx of a SQLBacked store: the database/sql
+// transaction under it, for inserting jobs in the same transaction.
+type SQLTx interface {
+	SQLTx() *sql.Tx
 }
 
 // LockMode is the mode of Tx.Lock.

@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
+
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/store/internal/sqlstore"
 )
@@ -87,5 +90,39 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 	for _, m := range done {
 		log.InfoContext(ctx, "postgres: applied migration", "version", m.Version, "name", m.Name)
 	}
-	return nil
+	return migrateRiver(ctx, db, log)
+}
+
+// migrateRiver applies River's migrations (the tables of the library's
+// background jobs), one per transaction since some of them add enum values
+// that a later statement uses, each under the migration lock, so that
+// instances starting at once apply each exactly once.
+func migrateRiver(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	rm, err := rivermigrate.New(riverdatabasesql.New(db), &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return errs.Wrap(errs.Internal, err, "postgres: River migrations")
+	}
+	for {
+		applied, err := func() (int, error) {
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return 0, errs.Wrap(errs.Internal, err, "postgres: migrate River")
+			}
+			defer func() { _ = tx.Rollback() }()
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
+				return 0, errs.Wrap(errs.Internal, err, "postgres: take the migration lock")
+			}
+			res, err := rm.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
+			if err != nil {
+				return 0, errs.Wrap(errs.Internal, err, "postgres: apply River's migrations")
+			}
+			if err := tx.Commit(); err != nil {
+				return 0, errs.Wrap(errs.Internal, err, "postgres: commit River's migrations")
+			}
+			return len(res.Versions), nil
+		}()
+		if err != nil || applied == 0 {
+			return err
+		}
+	}
 }

@@ -165,6 +165,12 @@ func (s *Store) Close() error { return s.e.Close() }
 // (versions, name keys, extracted columns).
 func (s *Store) DB() *sql.DB { return s.db }
 
+// SQLDB implements store.SQLBacked: the connection pool.
+func (s *Store) SQLDB() *sql.DB { return s.db }
+
+// Engine implements store.SQLBacked.
+func (s *Store) Engine() string { return "postgres" }
+
 // init registers the "postgres" and "postgresql" schemes for
 // store.OpenDSN (and so synqly.WithStoreDSN) with URL data source names.
 func init() {

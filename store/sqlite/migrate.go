@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/store/internal/sqlstore"
 )
@@ -52,6 +55,28 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 		if err := apply(ctx, db, m, log); err != nil {
 			return err
 		}
+	}
+	return migrateRiver(ctx, db, log)
+}
+
+// migrateRiver applies River's migrations (the tables of the library's
+// background jobs) in one write transaction, so that concurrent opens of
+// one file apply them once.
+func migrateRiver(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	rm, err := rivermigrate.New(riversqlite.New(db), &rivermigrate.Config{Logger: log})
+	if err != nil {
+		return errs.Wrap(errs.Internal, err, "sqlite: River migrations")
+	}
+	tx, err := db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		return errs.Wrap(errs.Internal, err, "sqlite: migrate River")
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := rm.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+		return errs.Wrap(errs.Internal, err, "sqlite: apply River's migrations")
+	}
+	if err := tx.Commit(); err != nil {
+		return errs.Wrap(errs.Internal, err, "sqlite: commit River's migrations")
 	}
 	return nil
 }

@@ -164,6 +164,13 @@ func (s *Store) Path() string { return s.path }
 // check of the store (versions, name keys, extracted columns).
 func (s *Store) DB() *sql.DB { return s.read }
 
+// SQLDB implements store.SQLBacked: the single-connection pool writes go
+// through, which River's SQLite driver shares (it wants one connection).
+func (s *Store) SQLDB() *sql.DB { return s.write }
+
+// Engine implements store.SQLBacked.
+func (s *Store) Engine() string { return "sqlite" }
+
 // init registers the "sqlite" scheme for store.OpenDSN: "sqlite:file.db"
 // or "sqlite:///abs/path/file.db".
 func init() {

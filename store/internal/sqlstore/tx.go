@@ -70,6 +70,9 @@ type tx struct {
 
 var _ store.Tx = (*tx)(nil)
 
+// SQLTx implements store.SQLTx.
+func (t *tx) SQLTx() *sql.Tx { return t.stx }
+
 // check refuses calls after the transaction ended.
 func (t *tx) check() error {
 	if t.done.Load() {
