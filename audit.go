@@ -146,6 +146,11 @@ func (c *Client) mutate(ctx context.Context, ch *change, fn func(tx store.Tx) er
 		if err := fn(tx); err != nil {
 			return err
 		}
+		if ev := changeEvent(ch); ev != nil {
+			if err := c.recordEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
 		return c.appendAudit(ctx, tx, ch, nil)
 	})
 	if err != nil {

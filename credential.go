@@ -540,23 +540,30 @@ func (c *Client) RotateKey(ctx context.Context) (int, error) {
 	ch := &change{op: AuditRotateKey, resourceType: "key", resourceID: current}
 	err := c.mutate(ctx, ch, func(tx store.Tx) error {
 		n = 0
-		return tx.ForEach(ctx, store.Credentials, func(o *store.Object) error {
-			if o.KeyID == current {
-				return nil
-			}
-			plain, err := c.keys.Open(o.Sealed, o.KeyID, []byte(o.ID))
+		// Every sealed kind: credentials, destinations' and webhooks' secrets.
+		for _, kind := range []store.Kind{store.Credentials, store.Destinations, store.Webhooks} {
+			err := tx.ForEach(ctx, kind, func(o *store.Object) error {
+				if o.KeyID == current || o.Sealed == nil {
+					return nil
+				}
+				plain, err := c.keys.Open(o.Sealed, o.KeyID, []byte(o.ID))
+				if err != nil {
+					return errs.Wrap(errs.InvalidInput, err, "%s %s cannot be opened", singular(kind), o.ID)
+				}
+				box, keyID, err := c.keys.Seal(plain, []byte(o.ID))
+				clear(plain)
+				if err != nil {
+					return errs.Wrap(errs.Internal, err, "re-sealing %s %s", singular(kind), o.ID)
+				}
+				o.Sealed, o.KeyID = box, keyID
+				n++
+				return tx.Replace(ctx, o)
+			})
 			if err != nil {
-				return errs.Wrap(errs.InvalidInput, err, "credential %s cannot be opened", o.ID)
+				return err
 			}
-			box, keyID, err := c.keys.Seal(plain, []byte(o.ID))
-			clear(plain)
-			if err != nil {
-				return errs.Wrap(errs.Internal, err, "re-sealing credential %s", o.ID)
-			}
-			o.Sealed, o.KeyID = box, keyID
-			n++
-			return tx.Replace(ctx, o)
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err

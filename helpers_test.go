@@ -72,7 +72,8 @@ func rawStore(t testing.TB, where string) []string {
 		db, err := sql.Open("pgx", dsn)
 		require.NoError(t, err)
 		defer db.Close()
-		for _, table := range []string{"accounts", "integration_points", "integrations", "credentials", "audit_events", "provider_state"} {
+		for _, table := range []string{"accounts", "integration_points", "integrations", "credentials", "audit_events", "provider_state",
+			"destinations", "sync_configs", "syncs", "sync_runs", "events", "webhooks", "webhook_deliveries", "river_job"} {
 			rows, err := db.Query("SELECT t::text FROM " + table + " t")
 			require.NoError(t, err)
 			for rows.Next() {

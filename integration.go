@@ -92,7 +92,13 @@ func (s *IntegrationsService) Create(ctx context.Context, accountID string, req 
 			return err
 		}
 		res = &IntegrationResult{Integration: in, CredentialsCreated: created}
-		return nil
+		// The sync configs that match the integration start its syncs, and
+		// the connection event goes out with it.
+		if err := s.c.attachSyncs(ctx, tx, in); err != nil {
+			return err
+		}
+		return s.c.recordEvent(ctx, tx, &Event{Type: EventConnectionCreated, AccountID: in.AccountID, IntegrationID: in.ID,
+			ResourceID: in.ID, Provider: in.ProviderType, Category: string(in.Category), Result: "SUCCESS", Integration: in})
 	})
 	if err != nil {
 		return nil, err
@@ -179,12 +185,19 @@ func (s *IntegrationsService) replace(ctx context.Context, ch *change, accountID
 func (s *IntegrationsService) Delete(ctx context.Context, accountID, id string) error {
 	ch := &change{op: AuditDelete, resourceType: "integration", resourceID: id, accountID: accountID}
 	return s.c.mutate(ctx, ch, func(tx store.Tx) error {
-		if _, _, err := getIntegration(ctx, tx, accountID, id); err != nil {
+		in, _, err := getIntegration(ctx, tx, accountID, id)
+		if err != nil {
 			return err
 		}
 		// The store's foreign keys delete the credentials the integration
-		// owns and its provider state with it (ON DELETE CASCADE).
-		return tx.Delete(ctx, store.Integrations, id)
+		// owns, its provider state and its syncs with it (ON DELETE
+		// CASCADE); a queued or running sync job finds its sync gone and
+		// stops.
+		if err := tx.Delete(ctx, store.Integrations, id); err != nil {
+			return err
+		}
+		return s.c.recordEvent(ctx, tx, &Event{Type: EventConnectionDeleted, AccountID: in.AccountID, IntegrationID: in.ID,
+			ResourceID: in.ID, Provider: in.ProviderType, Category: string(in.Category), Result: "SUCCESS", Integration: in})
 	})
 }
 

@@ -33,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -105,6 +106,7 @@ type options struct {
 	registry      *providers.Registry
 	tracer        trace.TracerProvider
 	meter         metric.MeterProvider
+	workers       WorkerOptions
 }
 
 // WithStore makes the client keep its objects in s instead of the embedded
@@ -168,6 +170,18 @@ type Client struct {
 	// Audit lists the audit trail.
 	Audit *AuditService
 
+	// The sync plane: where syncs write, what they copy and how often,
+	// the syncs themselves and their runs.
+	Destinations *DestinationsService
+	SyncConfigs  *SyncConfigsService
+	Syncs        *SyncsService
+	SyncRuns     *SyncRunsService
+	// Events lists the outbox of every event recorded; Webhooks manages
+	// the organization's webhooks and lists their deliveries. See also
+	// Subscribe.
+	Events   *EventsService
+	Webhooks *WebhooksService
+
 	store     store.Store // the guarded store: refuses calls after Close
 	raw       store.Store // the store as opened or given
 	ownsStore bool
@@ -182,6 +196,12 @@ type Client struct {
 	registry   *providers.Registry
 	tracer     trace.TracerProvider
 	meter      metric.MeterProvider
+
+	jobs      *engine
+	subs      subscribers
+	callbacks callbacks
+	eventMu   sync.Mutex
+	lastEvent time.Time
 }
 
 // Open returns a client. With no options it opens (creating if needed) the
@@ -260,6 +280,18 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 	c.Integrations = &IntegrationsService{c: c}
 	c.Credentials = &CredentialsService{c: c}
 	c.Audit = &AuditService{c: c}
+	c.Destinations = &DestinationsService{c: c}
+	c.SyncConfigs = &SyncConfigsService{c: c}
+	c.Syncs = &SyncsService{c: c}
+	c.SyncRuns = &SyncRunsService{c: c}
+	c.Events = &EventsService{c: c}
+	c.Webhooks = &WebhooksService{c: c}
+	jobs, err := newEngine(c, c.raw, o.workers)
+	if err != nil {
+		c.closeStore()
+		return nil, err
+	}
+	c.jobs = jobs
 	return c, nil
 }
 
@@ -269,10 +301,20 @@ func Open(ctx context.Context, opts ...Option) (*Client, error) {
 // after Close — management calls, connectors obtained before — returns an
 // ErrClosed error and touches nothing. Closing twice is not an error.
 func (c *Client) Close() error {
-	if c == nil || c.closed.Swap(true) {
+	if c == nil || c.closed.Load() {
+		return nil
+	}
+	// Workers stop first: a running job still uses the store.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	werr := c.StopWorkers(ctx)
+	cancel()
+	if c.closed.Swap(true) {
 		return nil
 	}
 	c.drivers.closeAll()
+	if werr != nil {
+		return errors.Join(werr, c.closeStore())
+	}
 	return c.closeStore()
 }
 

@@ -132,6 +132,9 @@ type Connector struct {
 	// Operations lists every operation of the connector, in the
 	// reference's order.
 	Operations []string
+	// Objects are what the sync plane can copy from the connector's
+	// integrations into a destination (none for sink and storage).
+	Objects []SyncObject
 }
 
 // Registry holds registered providers and connectors. It is safe for
@@ -186,6 +189,7 @@ func (r *Registry) RegisterConnector(c Connector) {
 		return
 	}
 	c.Operations = slices.Clone(c.Operations)
+	c.Objects = slices.Clone(c.Objects)
 	r.connectors[c.Category] = c
 }
 

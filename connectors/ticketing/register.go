@@ -24,7 +24,7 @@ func RegisterIn(reg *providers.Registry, r Registration) { r.RegisterIn(reg) }
 // Connector implements providers.Declared: the ticketing connector and
 // every operation it has.
 func (Capabilities) Connector() providers.Connector {
-	return providers.Connector{Category: providers.Ticketing, Operations: providers.Names(Operations)}
+	return providers.Connector{Category: providers.Ticketing, Operations: providers.Names(Operations), Objects: syncObjects}
 }
 
 // OperationNames implements providers.Declared.
