@@ -3,6 +3,7 @@ package synqly
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/seed-e6251c81/synqly/errs"
 )
@@ -23,12 +24,16 @@ func (s *AccountsService) Upsert(ctx context.Context, req CreateAccountRequest) 
 		}
 		if len(p.Result) == 0 {
 			a, err := s.Create(ctx, req)
-			if errors.Is(err, ErrConflict) && attempt < 3 {
+			if errors.Is(err, ErrConflict) && attempt < upsertAttempts {
 				continue // created meanwhile by another: update it
 			}
 			return a, err
 		}
 		a := *p.Result[0]
+		if (req.Fullname == "" || req.Fullname == a.Fullname) && (req.Environment == "" || req.Environment == a.Environment) &&
+			(req.Labels == nil || slices.Equal(req.Labels, a.Labels)) {
+			return &a, nil // already as asked: no write, no conflict
+		}
 		if req.Fullname != "" {
 			a.Fullname = req.Fullname
 		}
@@ -39,12 +44,15 @@ func (s *AccountsService) Upsert(ctx context.Context, req CreateAccountRequest) 
 			a.Labels = req.Labels
 		}
 		out, err := s.Update(ctx, a.ID, a)
-		if (errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound)) && attempt < 3 {
+		if (errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound)) && attempt < upsertAttempts {
 			continue // changed or deleted meanwhile: read it again
 		}
 		return out, err
 	}
 }
+
+// upsertAttempts bounds how often Upsert reads again after losing a race.
+const upsertAttempts = 10
 
 // ForProvider returns the account's integration of the given provider type
 // (seed 004's getConnection by provider_name). When the account has

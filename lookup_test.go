@@ -2,6 +2,7 @@ package synqly_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -28,16 +29,20 @@ func TestAccountsUpsertByName(t *testing.T) {
 	// Two clients upserting one new name at once end with one account.
 	var wg sync.WaitGroup
 	ids := make([]string, 8)
+	errors := make([]error, 8)
 	for i := range ids {
 		wg.Go(func() {
 			cl := []*synqly.Client{c, c2}[i%2]
-			a, err := cl.Accounts.Upsert(ctx, synqly.CreateAccountRequest{Name: "cust-race", Fullname: "Racer"})
-			if err == nil {
+			a, err := cl.Accounts.Upsert(ctx, synqly.CreateAccountRequest{Name: "cust-race", Fullname: "Racer " + strconv.Itoa(i%2)})
+			if errors[i] = err; err == nil {
 				ids[i] = a.ID
 			}
 		})
 	}
 	wg.Wait()
+	for _, err := range errors {
+		require.NoError(t, err)
+	}
 	for _, id := range ids {
 		require.Equal(t, ids[0], id)
 	}
