@@ -49,14 +49,23 @@ func load[T any](ctx context.Context, kind store.Kind, id string, fetch func() (
 // (invalid UTF-8) is refused first, naming the field: what is stored is
 // exactly what was given, or nothing.
 func insert(ctx context.Context, tx store.Tx, kind store.Kind, id, scope string, v any) error {
-	if err := textcheck.Check("", v); err != nil {
+	obj, err := newObject(kind, id, scope, v)
+	if err != nil {
 		return err
+	}
+	return tx.Insert(ctx, obj)
+}
+
+// newObject is v as a new stored object, checked as insert says.
+func newObject(kind store.Kind, id, scope string, v any) (*store.Object, error) {
+	if err := textcheck.Check("", v); err != nil {
+		return nil, err
 	}
 	doc, err := json.Marshal(v)
 	if err != nil {
-		return errs.Wrap(errs.Internal, err, "encoding %s", singular(kind))
+		return nil, errs.Wrap(errs.Internal, err, "encoding %s", singular(kind))
 	}
-	return tx.Insert(ctx, &store.Object{Kind: kind, ID: id, Scope: scope, Doc: doc})
+	return &store.Object{Kind: kind, ID: id, Scope: scope, Doc: doc}, nil
 }
 
 // replaceDoc stores v as the new document of obj, keeping obj's version

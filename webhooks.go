@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -16,7 +15,6 @@ import (
 	"github.com/seed-e6251c81/synqly/credential"
 	"github.com/seed-e6251c81/synqly/errs"
 	"github.com/seed-e6251c81/synqly/filter"
-	"github.com/seed-e6251c81/synqly/internal/textcheck"
 	"github.com/seed-e6251c81/synqly/store"
 	"github.com/seed-e6251c81/synqly/webhook"
 )
@@ -337,7 +335,7 @@ func (c *Client) deliver(ctx context.Context, hook *Webhook, secret []byte, d *W
 	if err != nil {
 		return 0, err
 	}
-	res, perr := webhook.Post(ctx, c.webhookHTTP(), webhook.Request{URL: hook.URL, Event: string(ev.Type),
+	res, perr := webhook.Post(ctx, c.httpClient, webhook.Request{URL: hook.URL, Event: string(ev.Type),
 		DeliveryID: d.ID, Body: body, Secrets: [][]byte{secret}})
 	att := DeliveryAttempt{At: c.now(), StatusCode: res.StatusCode, DurationMS: res.Duration.Milliseconds(), Response: res.Response}
 	status := DeliveryDelivered
@@ -390,28 +388,12 @@ func (c *Client) webhookBody(ev *Event) ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// webhookHTTP is the client deliveries go through: the application's
-// transport (WithHTTPClient) without following redirects.
-func (c *Client) webhookHTTP() *http.Client {
-	if c.httpClient == nil {
-		return nil
-	}
-	hc := *c.httpClient
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	hc.Timeout = 10 * time.Second
-	return &hc
-}
-
 // insertSealed inserts v with secret sealed beside it, bound to the id.
 func (c *Client) insertSealed(ctx context.Context, tx store.Tx, kind store.Kind, id string, v, secret any) error {
-	if err := textcheck.Check("", v); err != nil {
+	obj, err := newObject(kind, id, "", v)
+	if err != nil {
 		return err
 	}
-	doc, err := json.Marshal(v)
-	if err != nil {
-		return errs.Wrap(errs.Internal, err, "encoding %s", singular(kind))
-	}
-	obj := &store.Object{Kind: kind, ID: id, Doc: doc}
 	if err := c.sealInto(obj, secret); err != nil {
 		return err
 	}
